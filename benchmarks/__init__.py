@@ -1,0 +1,1 @@
+"""Performance benchmarks for coursekit. Run ``python -m benchmarks``."""

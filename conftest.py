@@ -1,0 +1,41 @@
+"""Repository-wide pytest configuration.
+
+1. nbval compares text/html, application/javascript and stderr outputs by
+   default. ipympl figures store a base64 PNG inside text/html, widgets emit
+   javascript, and stderr carries machine-specific warnings, so none of them
+   can stay identical across machines; they are left out of the comparison
+   for every notebook. text/plain (the printed numbers) is still compared.
+2. Unit tests draw with matplotlib's non-interactive Agg backend.
+"""
+
+from __future__ import annotations
+
+import os
+
+NBVAL_SKIP_COMPARE = ("text/html", "application/javascript", "stderr")
+
+# Select Agg in this process only. Setting the MPLBACKEND environment variable
+# instead would leak into the kernels nbval starts (they inherit os.environ),
+# and ipykernel only selects the inline backend when MPLBACKEND is unset: the
+# notebooks would then lose their figures and fail the comparison.
+if not os.environ.get("MPLBACKEND"):
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
+def pytest_collectstart(collector):
+    """Extend nbval's ``skip_compare`` before the notebook's cells are collected.
+
+    nbval 0.11 builds ``IPyNbFile.skip_compare`` (a tuple of output keys and
+    MIME types) in ``__init__`` and each cell reads it from its parent at
+    comparison time, so extending it here, before ``collect()``, applies to
+    every cell of the notebook.
+    """
+    path = getattr(collector, "path", None)
+    if path is None or path.suffix != ".ipynb":
+        return
+    if not hasattr(collector, "skip_compare"):
+        return
+    extra = tuple(key for key in NBVAL_SKIP_COMPARE if key not in collector.skip_compare)
+    collector.skip_compare = tuple(collector.skip_compare) + extra

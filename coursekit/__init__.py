@@ -1,0 +1,45 @@
+"""coursekit: the numpy library behind the course on optimization for
+training deep models (Goodfellow, Bengio & Courville, *Deep Learning*,
+sections 8.3.1-8.4).
+
+Modules
+-------
+optimizers
+    SGD, momentum (Algorithm 8.2) and Nesterov momentum (Algorithm 8.3) as
+    explicit init/update pairs.
+schedules
+    Learning-rate and momentum schedules: pure functions k ↦ ε_k (or α_k).
+robbins_monro
+    Checks a schedule against the Robbins–Monro conditions (eqs. 8.12, 8.13).
+runner
+    Runs an optimizer on a problem, many trajectories at once.
+problems
+    Cost functions J(θ) with exact and minibatch gradients.
+initializers
+    Weight and bias initialization schemes of section 8.4.
+data
+    The small dataset shipped with the course and its loader.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import data, initializers, optimizers, problems, robbins_monro, runner, schedules
+from .optimizers import momentum, nesterov, sgd
+from .runner import run
+
+__all__ = [
+    "__version__",
+    "data",
+    "initializers",
+    "momentum",
+    "nesterov",
+    "optimizers",
+    "problems",
+    "robbins_monro",
+    "run",
+    "runner",
+    "schedules",
+    "sgd",
+]

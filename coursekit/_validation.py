@@ -1,0 +1,152 @@
+"""Argument checks shared by every public function.
+
+Each check raises a ``ValueError`` or ``TypeError`` whose message names the
+parameter, the accepted range and the value received, for example
+``momentum must be in [0, 1), got 1.2``.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "as_float_array",
+    "check_batch_compatible",
+    "check_finite",
+    "check_int",
+    "check_int_tuple",
+    "check_interval",
+    "check_params_vector",
+    "check_rng",
+]
+
+
+def _show(value) -> str:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return repr(value.item() if hasattr(value, "item") else value)
+    return np.array2string(arr, precision=4, threshold=6)
+
+
+def as_float_array(name: str, value) -> np.ndarray:
+    """Return ``value`` as a float64 array, or raise a TypeError naming it."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a real number or array, got bool {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a real number or array, got {type(value).__name__} {value!r}"
+        ) from None
+    return arr
+
+
+def check_finite(name: str, value) -> np.ndarray:
+    """Float array with no NaN or infinity."""
+    arr = as_float_array(name, value)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {_show(arr)}")
+    return arr
+
+
+def check_interval(
+    name: str,
+    value,
+    low: float = -np.inf,
+    high: float = np.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> np.ndarray:
+    """Check every entry of ``value`` lies in the interval; return it as an array.
+
+    The interval is written in the message the usual way, e.g. ``[0, 1)``.
+    """
+    arr = as_float_array(name, value)
+    left = "(" if low_open or low == -np.inf else "["
+    right = ")" if high_open or high == np.inf else "]"
+    interval = f"{left}{_fmt(low)}, {_fmt(high)}{right}"
+    if np.any(np.isnan(arr)):
+        raise ValueError(f"{name} must be in {interval}, got {_show(arr)}")
+    below = arr <= low if low_open else arr < low
+    above = arr >= high if high_open else arr > high
+    if np.any(below | above):
+        raise ValueError(f"{name} must be in {interval}, got {_show(value)}")
+    return arr
+
+
+def _fmt(x: float) -> str:
+    if x == np.inf:
+        return "inf"
+    if x == -np.inf:
+        return "-inf"
+    return f"{x:g}"
+
+
+def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:
+    """An integer (not a bool, not a float) within optional bounds, inclusive."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    value = int(value)
+    lo = "-inf" if low is None else str(low)
+    hi = "inf" if high is None else str(high)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value}")
+    return value
+
+
+def check_int_tuple(name: str, value, low: int = 0) -> tuple:
+    """A tuple of integers ≥ ``low``; a single integer means a 1-tuple."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        value = (value,)
+    try:
+        shape = tuple(value)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a tuple of integers >= {low}, got {type(value).__name__} {value!r}"
+        ) from None
+    for entry in shape:
+        if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Integral) or entry < low:
+            raise ValueError(f"{name} must be a tuple of integers >= {low}, got {shape!r}")
+    return tuple(int(entry) for entry in shape)
+
+
+def check_params_vector(name: str, theta, dim: int | None = None) -> np.ndarray:
+    """A finite float array of shape (..., d), with d == ``dim`` if given."""
+    arr = as_float_array(name, theta)
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have shape (..., d), got a scalar")
+    if dim is not None and arr.shape[-1] != dim:
+        raise ValueError(
+            f"{name} must have shape (..., {dim}), got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got non-finite entries")
+    return arr
+
+
+def check_batch_compatible(
+    name: str, value, batch_shape: tuple, *, against: str = "the batch shape", hint: str = ""
+) -> None:
+    """Check an array broadcasts against ``batch_shape`` without enlarging it."""
+    try:
+        shape = np.broadcast_shapes(np.shape(value), tuple(batch_shape))
+    except ValueError:
+        shape = None
+    if shape != tuple(batch_shape):
+        raise ValueError(
+            f"{name} has shape {np.shape(value)}, which does not broadcast against "
+            f"{against} {tuple(batch_shape)}{hint}"
+        )
+
+
+def check_rng(rng) -> np.random.Generator:
+    """Require an explicit ``np.random.default_rng(seed)`` generator."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            "rng must be a numpy Generator, e.g. np.random.default_rng(0), "
+            f"got {type(rng).__name__}"
+        )
+    return rng

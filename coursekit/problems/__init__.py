@@ -1,0 +1,19 @@
+"""Optimization problems: each a cost J(θ), its gradient and a minibatch gradient."""
+
+from .base import FiniteSumProblem, Problem
+from .least_squares import LeastSquares, make_least_squares
+from .logistic import LogisticRegression
+from .mlp import MLP
+from .quadratic import Quadratic, canyon, quadratic_with_spectrum
+
+__all__ = [
+    "FiniteSumProblem",
+    "LeastSquares",
+    "LogisticRegression",
+    "MLP",
+    "Problem",
+    "Quadratic",
+    "canyon",
+    "make_least_squares",
+    "quadratic_with_spectrum",
+]

@@ -1,0 +1,153 @@
+"""The interface every optimization problem in the course implements.
+
+A problem is a cost J(θ) with its exact gradient ∇J(θ) and a minibatch
+estimate g of that gradient (book section 8.3.1). Every method accepts a
+*batch* of parameter vectors θ of shape ``(..., d)`` so that many
+trajectories (several learning rates, momenta or seeds) run as one numpy
+computation.
+
+Stochastic gradients are drawn in two steps so that a runner can choose
+between independent noise per trajectory and common random numbers shared
+by all trajectories:
+
+1. ``batch = problem.sample_batch(rng, batch_shape, batch_size)`` draws the
+   randomness: example indices of shape ``batch_shape + (m,)`` for a
+   finite-sum problem, or a noise array for a synthetic one.
+2. ``problem.minibatch_grad(theta, batch)`` evaluates g at θ. A batch drawn
+   with ``batch_shape=()`` is shared by every trajectory in θ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_int, check_params_vector, check_rng
+
+__all__ = ["FiniteSumProblem", "Problem"]
+
+
+class Problem:
+    """Base class. Subclasses set the attributes and implement the ``_`` methods.
+
+    The public methods validate θ and then call the unchecked ``_`` methods,
+    which the runner uses directly so that a diverging trajectory can be
+    detected instead of raising.
+
+    Attributes
+    ----------
+    name : str
+        Short human-readable name, used in plot legends.
+    dim : int
+        d, the length of one parameter vector θ.
+    n_train : int or None
+        Number of training examples for a finite-sum cost
+        J(θ) = (1/n) Σ_i L(x_i, y_i; θ); ``None`` when the gradient noise is
+        synthetic (the quadratics).
+    minimizer : ndarray or None
+        θ*, where known in closed form.
+    min_loss : float or None
+        J* = J(θ*), where known.
+    has_test : bool
+        Whether :meth:`test_loss` is available.
+    """
+
+    name: str = "problem"
+    dim: int
+    n_train: int | None = None
+    minimizer: np.ndarray | None = None
+    min_loss: float | None = None
+    has_test: bool = False
+
+    # -- to implement (unchecked: the runner calls these on every step) --
+    def _loss(self, theta: np.ndarray) -> np.ndarray:
+        """J(θ) for θ of shape (..., d); returns shape (...)."""
+        raise NotImplementedError
+
+    def _grad(self, theta: np.ndarray) -> np.ndarray:
+        """The exact (full-batch) gradient ∇J(θ), shape (..., d)."""
+        raise NotImplementedError
+
+    def _sample_batch(self, rng: np.random.Generator, batch_shape: tuple, batch_size: int):
+        """Draw the randomness of one minibatch of size m for each trajectory."""
+        raise NotImplementedError
+
+    def _minibatch_grad(self, theta: np.ndarray, batch) -> np.ndarray:
+        """The minibatch gradient estimate g at θ for a drawn ``batch``."""
+        raise NotImplementedError
+
+    def _test_loss(self, theta: np.ndarray) -> np.ndarray:
+        raise ValueError(f"problem {self.name!r} has no test split")
+
+    # -- public, validated ------------------------------------------------
+    def loss(self, theta) -> np.ndarray:
+        """J(θ) for θ of shape (..., d); returns shape (...)."""
+        return self._loss(self.check_theta(theta))
+
+    def grad(self, theta) -> np.ndarray:
+        """The exact (full-batch) gradient ∇J(θ), shape (..., d)."""
+        return self._grad(self.check_theta(theta))
+
+    def sample_batch(self, rng, batch_shape=(), batch_size: int = 1):
+        """Draw one minibatch of size m per trajectory (``batch_shape=()``: shared)."""
+        rng = check_rng(rng)
+        batch_size = check_int("batch_size", batch_size, low=1)
+        return self._sample_batch(rng, tuple(batch_shape), batch_size)
+
+    def minibatch_grad(self, theta, batch) -> np.ndarray:
+        """g at θ for a batch from :meth:`sample_batch`."""
+        return self._minibatch_grad(self.check_theta(theta), batch)
+
+    def stochastic_grad(self, theta, batch_size: int, rng) -> np.ndarray:
+        """g at θ from an independent minibatch of size m per trajectory."""
+        theta = self.check_theta(theta)
+        batch = self.sample_batch(rng, theta.shape[:-1], batch_size)
+        return self._minibatch_grad(theta, batch)
+
+    def test_loss(self, theta) -> np.ndarray:
+        """Cost on the held-out split, shape (...). Only if ``has_test``."""
+        return self._test_loss(self.check_theta(theta))
+
+    def excess_loss(self, theta: np.ndarray) -> np.ndarray:
+        """J(θ) − J*, the quantity whose rate section 8.3.1 discusses."""
+        if self.min_loss is None:
+            raise ValueError(f"problem {self.name!r} does not know its minimum J*")
+        return self.loss(theta) - self.min_loss
+
+    def check_theta(self, theta) -> np.ndarray:
+        """θ as a finite float array of shape (..., d)."""
+        return check_params_vector("theta", theta, self.dim)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}, d={self.dim}>"
+
+
+class FiniteSumProblem(Problem):
+    """A cost J(θ) = (1/n) Σ_i L(x_i, y_i; θ) over n training examples.
+
+    A minibatch is a set of example indices drawn uniformly with
+    replacement, so its gradient is an unbiased estimate of ∇J (section
+    8.3.1). Subclasses implement ``_minibatch_grad(theta, indices)``.
+    """
+
+    def _sample_batch(self, rng: np.random.Generator, batch_shape: tuple, batch_size: int):
+        """Example indices of shape batch_shape + (m,), uniform with replacement."""
+        return rng.integers(0, self.n_train, size=tuple(batch_shape) + (batch_size,))
+
+    def minibatch_grad(self, theta, batch) -> np.ndarray:
+        """g at θ for example indices ``batch`` of shape (..., m) from :meth:`sample_batch`."""
+        theta = self.check_theta(theta)
+        return self._minibatch_grad(theta, check_indices("batch", batch, self.n_train))
+
+
+def check_indices(name: str, batch, n: int) -> np.ndarray:
+    """Integer example indices of shape (..., m), m ≥ 1, each in [0, n)."""
+    arr = np.asarray(batch)
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must be an integer index array, got dtype {arr.dtype}")
+    if arr.ndim == 0 or arr.shape[-1] == 0:
+        raise ValueError(f"{name} must have shape (..., m) with m >= 1, got shape {arr.shape}")
+    if arr.min() < 0 or arr.max() >= n:
+        raise ValueError(
+            f"{name} indices must be in [0, {n - 1}], got min {arr.min()}, max {arr.max()}"
+        )
+    return arr

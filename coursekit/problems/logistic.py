@@ -1,0 +1,306 @@
+"""Logistic and softmax regression: a smooth convex classification cost.
+
+J(θ) = (1/n) Σ_i −log p(y_i | x_i; θ) + (l2/2) ||w||²,
+
+the mean cross-entropy of a linear model (book section 5.7.1 for two
+classes, p(y = 1 | x) = σ(θᵀx); section 6.2.2.3, eq. 6.29, for the softmax
+over C > 2 classes) with weight decay on the weights w only (section 7.1.1):
+the intercept is not penalized, so the penalty does not pull the predicted
+class frequencies towards uniform.
+
+Parameter layout. Two classes: θ = (w_1, ..., w_p, b), length d = p + 1
+(just p without an intercept). C > 2 classes: θ is the row-major
+flattening of a (p + 1) × C matrix W whose column c scores class c and
+whose last row holds the C intercepts, d = (p + 1)·C;
+``W = theta.reshape(..., p + 1, C)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_finite, check_int
+from .base import FiniteSumProblem
+from .least_squares import _check_design, _check_l2
+from .quadratic import _readonly
+
+__all__ = ["LogisticRegression"]
+
+
+class LogisticRegression(FiniteSumProblem):
+    """Mean cross-entropy of a linear classifier, with optional weight decay.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, p)
+        Features, finite.
+    y : array_like, shape (n,)
+        Integer class labels in {0, ..., C − 1}.
+    n_classes : int, optional
+        C ≥ 2. Default: max(2, max(y) + 1). C = 2 gives the sigmoid model,
+        C > 2 the multinomial softmax model (see the module docstring for θ).
+    l2 : float
+        Weight-decay coefficient ≥ 0 on the weights (not the intercepts).
+    fit_intercept : bool
+        Append a constant feature 1 whose weight is the intercept.
+    X_test, y_test : array_like, optional
+        A held-out split; give both or neither.
+    name : str, optional
+        Legend label.
+    compute_minimum : bool
+        If True (requires l2 > 0), set ``minimizer`` and ``min_loss`` with
+        :meth:`solve`. Otherwise both stay ``None``: J* has no closed form.
+
+    Examples
+    --------
+    >>> p = LogisticRegression([[-1.0], [1.0]], [0, 1])
+    >>> p.dim, round(float(p.loss([0.0, 0.0])), 6)   # log 2 at θ = 0
+    (2, 0.693147)
+    """
+
+    def __init__(
+        self,
+        X,
+        y,
+        n_classes: int | None = None,
+        l2: float = 0.0,
+        fit_intercept: bool = True,
+        X_test=None,
+        y_test=None,
+        name: str | None = None,
+        compute_minimum: bool = False,
+    ):
+        self.X = _check_design("X", X)
+        n, p = self.X.shape
+        if not isinstance(fit_intercept, (bool, np.bool_)):
+            raise TypeError(f"fit_intercept must be a bool, got {type(fit_intercept).__name__}")
+        if not isinstance(compute_minimum, (bool, np.bool_)):
+            raise TypeError(f"compute_minimum must be a bool, got {type(compute_minimum).__name__}")
+        self.fit_intercept = bool(fit_intercept)
+        if n_classes is None:
+            labels = _check_labels("y", y, n, None, "X")
+            n_classes = max(2, int(labels.max()) + 1)
+        else:
+            n_classes = check_int("n_classes", n_classes, low=2)
+        self.y = _check_labels("y", y, n, n_classes, "X")
+        self.n_classes = n_classes
+        self.binary = n_classes == 2
+        self.n_features = p
+        self.l2 = _check_l2(l2)
+        self.n_train = n
+
+        rows = p + self.fit_intercept
+        self.dim = rows if self.binary else rows * n_classes
+        mask = np.ones((rows, 1 if self.binary else n_classes))
+        if self.fit_intercept:
+            mask[-1] = 0.0
+        self._penalty_mask = _readonly(mask.ravel())
+
+        self._design = self._augment(self.X)
+        self._target = self._encode(self.y)
+
+        if (X_test is None) != (y_test is None):
+            raise ValueError("X_test and y_test must be given together (or both left as None)")
+        self.has_test = X_test is not None
+        self.X_test = self.y_test = None
+        if self.has_test:
+            self.X_test = _check_design("X_test", X_test, n_cols=p)
+            self.y_test = _check_labels("y_test", y_test, self.X_test.shape[0], n_classes, "X_test")
+            self._design_test = self._augment(self.X_test)
+            self._target_test = self._encode(self.y_test)
+
+        kind = "logistic" if self.binary else f"softmax C={n_classes}"
+        self.name = name if name is not None else f"{kind} n={n} p={p}"
+        self.minimizer = None
+        self.min_loss = None
+        if compute_minimum:
+            if not self.l2 > 0:
+                raise ValueError(
+                    "compute_minimum=True requires l2 > 0 (a unique minimizer), got l2=0.0"
+                )
+            self.minimizer = _readonly(self.solve())
+            self.min_loss = float(self._loss(self.minimizer))
+
+    # -- data encoding ----------------------------------------------------------
+    def _augment(self, X: np.ndarray) -> np.ndarray:
+        """X with a column of ones appended when fitting an intercept (read-only)."""
+        if self.fit_intercept:
+            X = np.hstack([X, np.ones((X.shape[0], 1))])
+        return _readonly(X)
+
+    def _encode(self, y: np.ndarray) -> np.ndarray:
+        """Binary: s = 1 − 2y ∈ {+1, −1}. Softmax: one-hot rows, shape (n, C)."""
+        if self.binary:
+            return _readonly(1.0 - 2.0 * y)
+        return _readonly(y[:, None] == np.arange(self.n_classes))
+
+    # -- unchecked hot path -------------------------------------------------
+    # Products are stacked matmuls (one BLAS call per trajectory), so a row
+    # computed in a batch is bitwise equal to the same row computed alone.
+    def _scores(self, theta: np.ndarray, design: np.ndarray) -> np.ndarray:
+        """z = x̃ᵀθ, shape (..., n) (binary), or Z = X̃W, shape (..., n, C)."""
+        if self.binary:
+            return (design @ theta[..., None])[..., 0]
+        weights = theta.reshape(theta.shape[:-1] + (-1, self.n_classes))
+        return design @ weights
+
+    def _data_loss(self, theta: np.ndarray, design: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Mean cross-entropy over the rows of ``design``, shape (...)."""
+        z = self._scores(theta, design)
+        if self.binary:
+            # −log σ(z) for y = 1 and −log(1 − σ(z)) for y = 0 are both
+            # log(1 + exp(s z)) with s = 1 − 2y: no cancellation, no overflow.
+            return np.mean(np.logaddexp(0.0, target * z), axis=-1)
+        # log Σ_c exp(Z_c) − Z_y with the maximum subtracted (log-sum-exp).
+        top = z.max(axis=-1, keepdims=True)
+        log_norm = np.log(np.sum(np.exp(z - top), axis=-1))
+        true_score = np.sum(z * target, axis=-1)
+        return np.mean(top[..., 0] - true_score + log_norm, axis=-1)
+
+    def _data_grad(self, theta: np.ndarray, design: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """(1/m) X̃ᵀ (∂L/∂z) over the rows of ``design`` (m, ·) or (..., m, ·)."""
+        z = self._scores(theta, design)
+        m = design.shape[-2]
+        if self.binary:
+            # ∂L/∂z = σ(z) − y = s σ(s z), with σ(u) = exp(−log(1 + exp(−u))).
+            dz = target * np.exp(-np.logaddexp(0.0, -target * z))
+            return (dz[..., None, :] @ design)[..., 0, :] / m
+        prob = np.exp(z - np.logaddexp.reduce(z, axis=-1, keepdims=True))
+        g = np.swapaxes(design, -1, -2) @ (prob - target) / m  # (..., p+1, C)
+        return g.reshape(g.shape[:-2] + (-1,))
+
+    def _loss(self, theta: np.ndarray) -> np.ndarray:
+        """J(θ) = mean cross-entropy + (l2/2)||w||², shape (...)."""
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            loss = self._data_loss(theta, self._design, self._target)
+            if self.l2:
+                loss = loss + 0.5 * self.l2 * np.sum(self._penalty_mask * theta * theta, axis=-1)
+            return loss
+
+    def _grad(self, theta: np.ndarray) -> np.ndarray:
+        """∇J(θ), shape (..., d)."""
+        return self._grad_on(theta, self._design, self._target)
+
+    def _grad_on(self, theta: np.ndarray, design: np.ndarray, target: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            g = self._data_grad(theta, design, target)
+            return g + self.l2 * self._penalty_mask * theta if self.l2 else g
+
+    def _minibatch_grad(self, theta: np.ndarray, batch) -> np.ndarray:
+        """g = (1/m) Σ_{i∈B} ∇L_i(θ) + l2·w (Algorithm 8.1), indices of shape (..., m)."""
+        return self._grad_on(theta, self._design[batch], self._target[batch])
+
+    def _test_loss(self, theta: np.ndarray) -> np.ndarray:
+        """Mean cross-entropy on the test split, without the weight-decay term."""
+        if not self.has_test:
+            return super()._test_loss(theta)
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return self._data_loss(theta, self._design_test, self._target_test)
+
+    # -- public extras ------------------------------------------------------
+    def accuracy(self, theta, split: str = "train") -> np.ndarray:
+        """Fraction of examples whose most probable class is the label, shape (...).
+
+        Two classes predict 1 when z > 0 (ties go to class 0); C classes
+        predict argmax_c Z_c (ties go to the smaller index).
+        """
+        theta = self.check_theta(theta)
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        if split == "test" and not self.has_test:
+            raise ValueError(f"problem {self.name!r} has no test split")
+        if split == "train":
+            design, labels = self._design, self.y
+        else:
+            design, labels = self._design_test, self.y_test
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = self._scores(theta, design)
+        predicted = (z > 0).astype(int) if self.binary else np.argmax(z, axis=-1)
+        return np.mean(predicted == labels, axis=-1)
+
+    def _hessian_at(self, theta: np.ndarray) -> np.ndarray:
+        """∇²J(θ) for one θ of shape (d,): X̃ᵀ diag(σ(1−σ)) X̃ / n (binary), or
+        (1/n) Σ_i x̃_i x̃_iᵀ ⊗ (diag(p_i) − p_i p_iᵀ) (softmax), plus l2·diag(mask)."""
+        design, n = self._design, self.n_train
+        z = self._scores(theta, design)
+        if self.binary:
+            weight = np.exp(-np.logaddexp(0.0, -z) - np.logaddexp(0.0, z))  # σ(z) σ(−z)
+            h = (design.T * weight) @ design / n
+        else:
+            prob = np.exp(z - np.logaddexp.reduce(z, axis=-1, keepdims=True))
+            rows, classes = design.shape[1], self.n_classes
+            h4 = -np.einsum("ij,ic,ik,id->jckd", design, prob, design, prob, optimize=True)
+            diag = np.einsum("ij,ik,ic->jkc", design, design, prob, optimize=True)
+            for c in range(classes):
+                h4[:, c, :, c] += diag[:, :, c]
+            h = h4.reshape(rows * classes, rows * classes) / n
+        return h + np.diag(self.l2 * self._penalty_mask)
+
+    def solve(self, steps: int = 100, tol: float = 1e-12) -> np.ndarray:
+        """θ* by Newton's method with a backtracking line search (requires l2 > 0).
+
+        Each step solves H Δ = ∇J (eq. 8.27, Algorithm 8.8 of section 8.6.1)
+        and moves to θ − tΔ, halving t from 1 until the Armijo condition
+        J(θ − tΔ) ≤ J(θ) − 10⁻⁴ t ∇Jᵀ Δ holds (Boyd & Vandenberghe, 2004,
+        Algorithms 9.2 and 9.5). It stops after the step at which the Newton
+        decrement ∇JᵀΔ/2 (an estimate of J − J*) is ≤ ``tol``.
+
+        With an unpenalized intercept the softmax cost is flat along
+        "add the same constant to every intercept"; Δ is then the
+        minimum-norm solution, which never moves along that direction, so
+        the returned θ* (started from 0) has intercepts summing to zero.
+
+        Raises ValueError when l2 = 0 (the minimizer may not exist, e.g. on
+        separable data) and RuntimeError if ``steps`` steps do not suffice.
+        """
+        steps = check_int("steps", steps, low=1)
+        tol = float(check_finite("tol", tol))
+        if not tol >= 0:
+            raise ValueError(f"tol must be in [0, inf), got {tol!r}")
+        if not self.l2 > 0:
+            raise ValueError(
+                "solve requires l2 > 0 (a strongly convex cost with a unique minimizer), "
+                f"got l2={self.l2!r}"
+            )
+        theta = np.zeros(self.dim)
+        loss = float(self._loss(theta))
+        for _ in range(steps):
+            grad = self._grad(theta)
+            delta = np.linalg.lstsq(self._hessian_at(theta), grad, rcond=None)[0]
+            decrement = float(grad @ delta)
+            if decrement / 2 <= max(tol, 1e3 * np.finfo(float).eps * abs(loss)):
+                # Inside the region of quadratic convergence, where J can no
+                # longer resolve progress: take the full step and stop.
+                return theta - delta
+            step = 1.0
+            while True:
+                candidate = theta - step * delta
+                new_loss = float(self._loss(candidate))
+                if new_loss <= loss - 1e-4 * step * decrement or step < 1e-10:
+                    break
+                step *= 0.5
+            theta, loss = candidate, new_loss
+        raise RuntimeError(f"Newton's method did not converge in {steps} steps (tol={tol:g})")
+
+
+def _check_labels(name: str, y, n: int, n_classes: int | None, x_name: str) -> np.ndarray:
+    """Integer labels of shape (n,) in [0, n_classes − 1], as a read-only int array."""
+    arr = check_finite(name, y)
+    if arr.shape != (n,):
+        raise ValueError(
+            f"{name} must have shape ({n},) to match the {n} rows of {x_name}, "
+            f"got shape {arr.shape}"
+        )
+    high = "C - 1" if n_classes is None else str(n_classes - 1)
+    if np.any(arr != np.round(arr)):
+        raise ValueError(
+            f"{name} must hold integer class labels in [0, {high}], got non-integer values"
+        )
+    if arr.min() < 0 or (n_classes is not None and arr.max() > n_classes - 1):
+        raise ValueError(
+            f"{name} labels must be in [0, {high}] (n_classes={n_classes}), "
+            f"got min {arr.min():g}, max {arr.max():g}"
+        )
+    out = arr.astype(np.intp)
+    out.setflags(write=False)
+    return out

@@ -1,0 +1,177 @@
+"""The runner: batching, records, divergence as a result, and validation."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from coursekit import optimizers as O
+from coursekit import schedules as S
+from coursekit.problems import canyon, make_least_squares, quadratic_with_spectrum
+from coursekit.runner import run
+
+
+@pytest.fixture(autouse=True)
+def no_runtime_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        yield
+
+
+def manual_run(problem, opt, theta, steps):
+    """The plain loop the runner must reproduce, from the public API only."""
+    state = opt.init(theta)
+    losses = [problem.loss(theta)]
+    for _ in range(steps):
+        theta, state = opt.step(theta, state, problem.grad)
+        losses.append(problem.loss(theta))
+    return theta, np.array(losses)
+
+
+@pytest.mark.parametrize("factory", [O.momentum, O.nesterov])
+def test_batched_run_equals_the_loop_over_settings_exactly(factory):
+    problem = canyon(30.0)
+    lrs = np.array([0.005, 0.02, 0.04])  # ελ ≤ 1.2: stable for both methods
+    alphas = np.array([0.0, 0.5, 0.9])
+    theta0 = np.array([-1.0, 0.5])
+    result = run(problem, factory(lrs, alphas), theta0, 120)
+    for j in range(3):
+        single = run(problem, factory(lrs[j], alphas[j]), theta0, 120)
+        np.testing.assert_array_equal(result.loss[:, j], single.loss)
+        np.testing.assert_array_equal(result.final_theta[j], single.final_theta)
+        theta, losses = manual_run(problem, factory(lrs[j], alphas[j]), theta0, 120)
+        np.testing.assert_array_equal(single.final_theta, theta)
+        np.testing.assert_allclose(single.loss, losses, rtol=1e-15, atol=0)
+
+
+def test_common_noise_makes_a_stochastic_batch_equal_its_loop():
+    problem = make_least_squares(200, 5, np.random.default_rng(1), noise=0.3)
+    lrs = np.array([0.01, 0.05, 0.1])
+    batched = run(problem, O.sgd(lrs), np.zeros(5), 50, batch_size=8,
+                  rng=np.random.default_rng(7), noise="common")
+    for j, lr in enumerate(lrs):
+        single = run(problem, O.sgd(lr), np.zeros(5), 50, batch_size=8,
+                     rng=np.random.default_rng(7), noise="common")
+        np.testing.assert_array_equal(batched.final_theta[j], single.final_theta)
+
+
+def test_independent_noise_differs_between_repeats_and_is_reproducible():
+    problem = make_least_squares(200, 5, np.random.default_rng(1), noise=0.3)
+    kwargs = dict(batch_size=4, repeats=3, noise="independent")
+    a = run(problem, O.sgd(0.05), np.zeros(5), 30, rng=np.random.default_rng(3), **kwargs)
+    b = run(problem, O.sgd(0.05), np.zeros(5), 30, rng=np.random.default_rng(3), **kwargs)
+    assert a.final_theta.shape == (3, 5)
+    np.testing.assert_array_equal(a.final_theta, b.final_theta)
+    assert not np.allclose(a.final_theta[0], a.final_theta[1])
+
+
+def test_divergence_is_reported_at_the_predicted_step():
+    # J = ½θ², θ0 = 1, ε = 3: θ_k = (−2)^k, J_k = ½·4^k. The limit is
+    # 1e6·max(J_0, 1) = 1e6, first exceeded when 4^k > 2e6, i.e. k = 11.
+    problem = quadratic_with_spectrum([1.0])
+    result = run(problem, O.sgd(np.array([0.5, 3.0])), np.array([1.0]), 40)
+    expected = math.ceil(math.log(2e6) / math.log(4))
+    assert expected == 11
+    assert result.diverged.tolist() == [False, True]
+    assert result.diverged_at.tolist() == [-1, 11]
+    assert result.status(1) == "diverged at step 11"
+    assert result.status(0) == "finished 40 steps"
+    assert np.all(np.isfinite(result.loss[:11, 1])) and np.all(np.isnan(result.loss[11:, 1]))
+    assert np.all(np.isfinite(result.final_theta))
+    assert result.loss[10, 1] == pytest.approx(0.5 * 4.0**10)
+
+
+def test_overflow_is_a_result_not_a_crash():
+    problem = canyon(10.0)
+    result = run(problem, O.momentum(np.array([1e200, 0.01]), 0.9), np.array([1.0, 1.0]), 30)
+    assert result.diverged_at[0] in (1, 2)
+    assert not result.diverged[1]
+    assert np.all(np.isfinite(result.final_theta))
+
+
+def test_run_stops_early_when_every_trajectory_diverged():
+    result = run(canyon(10.0), O.sgd(np.array([1.0, 2.0])), np.array([1.0, 1.0]), 10**6)
+    assert result.diverged.all() and result.diverged_at.max() < 100
+
+
+def test_records_examples_and_learning_rates():
+    problem = make_least_squares(100, 3, np.random.default_rng(0), n_test=20)
+    sched = S.linear_decay(0.1, 0.001, 20)
+    result = run(problem, O.sgd(sched), np.zeros(3), 30, batch_size=5,
+                 rng=np.random.default_rng(0), record_every=7, test_every=10)
+    assert result.steps.tolist() == [0, 7, 14, 21, 28, 30]
+    assert result.examples_seen.tolist() == [0, 35, 70, 105, 140, 150]
+    np.testing.assert_allclose(result.lr[1:], [sched(k) for k in (7, 14, 21, 28, 30)])
+    assert result.test_steps.tolist() == [0, 10, 20, 30]
+    assert result.test_loss.shape == (4,)
+    full = run(problem, O.sgd(0.1), np.zeros(3), 4)
+    assert full.examples_seen.tolist() == [0, 100, 200, 300, 400]
+
+
+def test_growing_minibatch_counts_examples():
+    problem = make_least_squares(1000, 3, np.random.default_rng(0))
+    growing = S.linear_decay(2.0, 20.0, 9)  # m_k = 2 + 2k for k ≤ 9, then 20
+    result = run(problem, O.sgd(0.05), np.zeros(3), 12, batch_size=growing,
+                 rng=np.random.default_rng(0))
+    expected = np.cumsum([0] + [int(round(growing(k))) for k in range(1, 13)])
+    np.testing.assert_array_equal(result.examples_seen, expected)
+
+
+def test_path_and_average_match_an_independent_computation():
+    problem = canyon(20.0)
+    result = run(problem, O.momentum(0.02, 0.8), np.array([1.0, -1.0]), 25,
+                 keep_path=True, average=True)
+    path = result.theta
+    assert path.shape == (26, 2)
+    for k in (1, 10, 25):
+        mean = path[1:k + 1].mean(axis=0)
+        assert result.average_loss[k] == pytest.approx(problem.loss(mean), rel=1e-12)
+    np.testing.assert_allclose(result.speed[1:], np.linalg.norm(result.velocity[1:], axis=-1))
+    np.testing.assert_allclose(
+        result.grad_norm[1:], np.linalg.norm(problem.grad(path[:-1]), axis=-1), rtol=1e-13)
+
+
+def test_theta0_is_not_mutated_and_results_do_not_alias_it():
+    theta0 = np.array([1.0, 2.0])
+    kept = theta0.copy()
+    result = run(canyon(5.0), O.nesterov(0.05, 0.9), theta0, 10)
+    np.testing.assert_array_equal(theta0, kept)
+    assert not np.shares_memory(result.final_theta, theta0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(batch_size=4), TypeError, "rng is required"),
+        (dict(batch_size=0, rng=np.random.default_rng(0)), ValueError, r"batch_size must be an integer in \[1, 50\]"),
+        (dict(batch_size=51, rng=np.random.default_rng(0)), ValueError, r"batch_size must be an integer in \[1, 50\], got 51"),
+        (dict(batch_size=4, rng=0), TypeError, "rng must be a numpy Generator"),
+        (dict(noise="shared"), ValueError, "noise must be 'independent' or 'common'"),
+        (dict(test_every=5), ValueError, "has no test split"),
+        (dict(record_every=0), ValueError, "record_every must be an integer"),
+        (dict(divergence_factor=0.5), ValueError, r"divergence_factor must be in \[1, inf\)"),
+    ],
+)
+def test_bad_arguments(kwargs, error, message):
+    problem = make_least_squares(50, 3, np.random.default_rng(0))
+    with pytest.raises(error, match=message):
+        run(problem, O.sgd(0.1), np.zeros(3), 5, **kwargs)
+
+
+def test_bad_theta0_and_types():
+    problem = canyon(5.0)
+    with pytest.raises(ValueError, match=r"theta0 must have shape \(\.\.\., 2\), got shape \(3,\)"):
+        run(problem, O.sgd(0.1), np.zeros(3), 5)
+    with pytest.raises(ValueError, match="theta0 must be finite"):
+        run(problem, O.sgd(0.1), np.array([np.nan, 0.0]), 5)
+    with pytest.raises(ValueError, match="steps must be an integer"):
+        run(problem, O.sgd(0.1), np.zeros(2), -1)
+    with pytest.raises(TypeError, match="optimizer must be a coursekit Optimizer"):
+        run(problem, "sgd", np.zeros(2), 5)
+    with pytest.raises(TypeError, match="problem must be a coursekit Problem"):
+        run(None, O.sgd(0.1), np.zeros(2), 5)
+    with pytest.raises(ValueError, match=r"theta0 has batch shape \(2,\).*\(3,\)"):
+        run(problem, O.sgd(np.ones(3) * 0.1), np.zeros((2, 2)), 5)
