@@ -18,6 +18,7 @@ __all__ = [
     "check_int",
     "check_int_tuple",
     "check_interval",
+    "check_labels",
     "check_params_vector",
     "check_rng",
 ]
@@ -111,6 +112,28 @@ def check_int_tuple(name: str, value, low: int = 0) -> tuple:
         if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Integral) or entry < low:
             raise ValueError(f"{name} must be a tuple of integers >= {low}, got {shape!r}")
     return tuple(int(entry) for entry in shape)
+
+
+def check_labels(name: str, y, n_classes: int | None = None, *, n: int | None = None,
+                 x_name: str = "X") -> np.ndarray:
+    """Class labels: a non-empty 1-D int64 array (of length n if given), each in [0, n_classes)."""
+    arr = np.asarray(y)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array of labels, got shape {arr.shape}")
+    if n is not None and arr.shape != (n,):
+        raise ValueError(
+            f"{name} must have shape ({n},) to match the {n} rows of {x_name}, got shape {arr.shape}"
+        )
+    arr = arr.astype(np.int64)
+    bad = arr < 0
+    if n_classes is not None:
+        bad |= arr >= n_classes
+    if bad.any():
+        high = "inf" if n_classes is None else str(n_classes - 1)
+        raise ValueError(f"{name} labels must be integers in [0, {high}], got {arr[bad][0]}")
+    return arr
 
 
 def check_params_vector(name: str, theta, dim: int | None = None) -> np.ndarray:

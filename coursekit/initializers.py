@@ -43,12 +43,12 @@ from ._validation import (
     check_int,
     check_int_tuple,
     check_interval,
+    check_labels,
     check_rng,
 )
 
 __all__ = [
     "WEIGHT_INITIALIZERS",
-    "check_labels",
     "constant",
     "constant_bias",
     "glorot_normal",
@@ -261,23 +261,6 @@ def constant_bias(n, value, *, batch_shape=()) -> np.ndarray:
 def zero_bias(n, *, batch_shape=()) -> np.ndarray:
     """A zero bias vector of shape ``batch_shape + (n,)``, the default choice."""
     return constant_bias(n, 0.0, batch_shape=batch_shape)
-
-
-def check_labels(name: str, y, n_classes: int | None = None) -> np.ndarray:
-    """Class labels as a non-empty 1-D int64 array, each in [0, n_classes)."""
-    arr = np.asarray(y)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer class labels, got dtype {arr.dtype}")
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array of labels, got shape {arr.shape}")
-    arr = arr.astype(np.int64)
-    bad = arr < 0
-    if n_classes is not None:
-        bad |= arr >= n_classes
-    if bad.any():
-        high = "inf" if n_classes is None else str(n_classes - 1)
-        raise ValueError(f"{name} labels must be integers in [0, {high}], got {arr[bad][0]}")
-    return arr
 
 
 def marginal_output_bias(y, n_classes, *, sigmoid: bool = False) -> np.ndarray:

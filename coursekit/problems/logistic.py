@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite, check_int
+from .._validation import check_finite, check_int, check_labels
 from .base import FiniteSumProblem
 from .least_squares import _check_design, _check_l2
 from .quadratic import _readonly
@@ -78,11 +78,11 @@ class LogisticRegression(FiniteSumProblem):
             raise TypeError(f"compute_minimum must be a bool, got {type(compute_minimum).__name__}")
         self.fit_intercept = bool(fit_intercept)
         if n_classes is None:
-            labels = _check_labels("y", y, n, None, "X")
+            labels = check_labels("y", y, n=n)
             n_classes = max(2, int(labels.max()) + 1)
         else:
             n_classes = check_int("n_classes", n_classes, low=2)
-        self.y = _check_labels("y", y, n, n_classes, "X")
+        self.y = _readonly(check_labels("y", y, n_classes, n=n))
         self.n_classes = n_classes
         self.binary = n_classes == 2
         self.n_features = p
@@ -105,7 +105,8 @@ class LogisticRegression(FiniteSumProblem):
         self.X_test = self.y_test = None
         if self.has_test:
             self.X_test = _check_design("X_test", X_test, n_cols=p)
-            self.y_test = _check_labels("y_test", y_test, self.X_test.shape[0], n_classes, "X_test")
+            self.y_test = _readonly(check_labels(
+                "y_test", y_test, n_classes, n=self.X_test.shape[0], x_name="X_test"))
             self._design_test = self._augment(self.X_test)
             self._target_test = self._encode(self.y_test)
 
@@ -281,26 +282,3 @@ class LogisticRegression(FiniteSumProblem):
                 step *= 0.5
             theta, loss = candidate, new_loss
         raise RuntimeError(f"Newton's method did not converge in {steps} steps (tol={tol:g})")
-
-
-def _check_labels(name: str, y, n: int, n_classes: int | None, x_name: str) -> np.ndarray:
-    """Integer labels of shape (n,) in [0, n_classes − 1], as a read-only int array."""
-    arr = check_finite(name, y)
-    if arr.shape != (n,):
-        raise ValueError(
-            f"{name} must have shape ({n},) to match the {n} rows of {x_name}, "
-            f"got shape {arr.shape}"
-        )
-    high = "C - 1" if n_classes is None else str(n_classes - 1)
-    if np.any(arr != np.round(arr)):
-        raise ValueError(
-            f"{name} must hold integer class labels in [0, {high}], got non-integer values"
-        )
-    if arr.min() < 0 or (n_classes is not None and arr.max() > n_classes - 1):
-        raise ValueError(
-            f"{name} labels must be in [0, {high}] (n_classes={n_classes}), "
-            f"got min {arr.min():g}, max {arr.max():g}"
-        )
-    out = arr.astype(np.intp)
-    out.setflags(write=False)
-    return out

@@ -36,11 +36,11 @@ from .._validation import (
     check_int,
     check_int_tuple,
     check_interval,
+    check_labels,
     check_rng,
 )
 from ..initializers import (
     _check_batch_shape,
-    check_labels,
     constant_bias,
     get_weight_initializer,
     marginal_output_bias,

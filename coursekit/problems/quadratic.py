@@ -280,7 +280,11 @@ def haar_orthogonal(d: int, rng: np.random.Generator, k: int | None = None) -> n
 
 
 def _readonly(arr: np.ndarray) -> np.ndarray:
-    """A private read-only copy, so neither the caller nor a user can alter the problem."""
-    out = np.array(arr, dtype=float, copy=True)
+    """A private read-only copy, so neither the caller nor a user can alter the problem.
+
+    Integer arrays (labels) keep their dtype; everything else becomes float64.
+    """
+    arr = np.asarray(arr)
+    out = np.array(arr, dtype=arr.dtype if arr.dtype.kind in "iu" else float, copy=True)
     out.setflags(write=False)
     return out
