@@ -34,7 +34,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._validation import check_batch_compatible, check_interval, check_params_vector
+from ._validation import all_finite, check_batch_compatible, check_interval, check_params_vector
 from .schedules import Schedule, as_schedule
 
 __all__ = ["Optimizer", "OptimizerState", "momentum", "nesterov", "sgd"]
@@ -109,7 +109,7 @@ class Optimizer:
         grad = np.asarray(grad, dtype=float)
         if grad.shape != theta.shape:
             raise ValueError(f"grad must have the shape of theta {theta.shape}, got {grad.shape}")
-        if not np.isfinite(grad).all():
+        if not all_finite(grad):
             raise ValueError("grad must be finite, got non-finite entries")
         if out is not None:
             if not isinstance(out, tuple) or len(out) != 2:

@@ -332,7 +332,7 @@ def test_common_argument_validation(name):
         func(rng, 3, True, **kwargs)
     with pytest.raises(ValueError, match="batch_shape must be a tuple of integers >= 0"):
         func(rng, 3, 3, batch_shape=(2, -1), **kwargs)
-    with pytest.raises(ValueError, match="batch_shape must be a tuple of integers >= 0"):
+    with pytest.raises(TypeError, match="batch_shape must be a tuple of integers >= 0"):
         func(rng, 3, 3, batch_shape=(2.0,), **kwargs)
 
 
