@@ -19,7 +19,7 @@ import timeit
 
 import numpy as np
 
-from coursekit.optimizers import OptimizerState, momentum, nesterov, sgd
+from coursekit.optimizers import OptimizerState, momentum, nesterov
 from coursekit.problems import canyon
 from coursekit.runner import run
 

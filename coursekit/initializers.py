@@ -33,7 +33,6 @@ weight initializers and :func:`init_weight` looks one up by name.
 
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 

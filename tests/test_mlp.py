@@ -382,7 +382,7 @@ def test_inputs_are_unchanged_and_data_is_copied():
 # -- validation ------------------------------------------------------------------------------
 def test_constructor_validation():
     X, y = make_data()
-    with pytest.raises(ValueError, match=r"X must be a 2-D array .* got shape \(40,\)"):
+    with pytest.raises(ValueError, match=r"X must be a matrix of shape \(n, p\) with n, p >= 1, got shape \(40,\)"):
         MLP(X[:, 0], y)
     with pytest.raises(ValueError, match="X must be finite"):
         MLP(np.where(X > 1, np.nan, X), y)
@@ -404,7 +404,7 @@ def test_constructor_validation():
         MLP(X, y, activation="sigmoid")
     with pytest.raises(ValueError, match=r"l2 must be in \[0, inf\), got -0.1"):
         MLP(X, y, l2=-0.1)
-    with pytest.raises(ValueError, match=r"l2 must be a number in \[0, inf\), got inf"):
+    with pytest.raises(ValueError, match=r"l2 must be in \[0, inf\), got inf"):
         MLP(X, y, l2=np.inf)
     with pytest.raises(ValueError, match="X_test and y_test must be given together"):
         MLP(X, y, X_test=X)

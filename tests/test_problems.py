@@ -612,7 +612,7 @@ def test_bad_least_squares_inputs_raise():
         LeastSquares(X, np.ones(4))
     with pytest.raises(ValueError, match="X must be finite"):
         LeastSquares(np.array([[1.0, np.nan]] * 5), y)
-    with pytest.raises(ValueError, match=r"X must be a matrix of shape \(n, d\)"):
+    with pytest.raises(ValueError, match=r"X must be a matrix of shape \(n, p\)"):
         LeastSquares(np.ones(5), y)
     with pytest.raises(ValueError, match=r"l2 must be in \[0, inf\), got -0.1"):
         LeastSquares(X, y, l2=-0.1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_int, check_params_vector, check_rng
+from .._validation import check_finite, check_int, check_interval, check_params_vector, check_rng
 
 __all__ = ["FiniteSumProblem", "Problem"]
 
@@ -151,3 +151,34 @@ def check_indices(name: str, batch, n: int) -> np.ndarray:
             f"{name} indices must be in [0, {n - 1}], got min {arr.min()}, max {arr.max()}"
         )
     return arr
+
+
+def readonly_copy(arr) -> np.ndarray:
+    """A private read-only copy, so neither the caller nor a user can alter a problem.
+
+    Integer arrays (labels, indices) keep their dtype; the rest become float64.
+    """
+    arr = np.asarray(arr)
+    out = np.array(arr, dtype=arr.dtype if arr.dtype.kind in "iu" else float, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def check_design(name: str, X, n_cols: int | None = None) -> np.ndarray:
+    """A finite (n, p) design matrix with n, p ≥ 1, as a private read-only copy."""
+    arr = check_finite(name, X)
+    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(
+            f"{name} must be a matrix of shape (n, p) with n, p >= 1, got shape {arr.shape}"
+        )
+    if n_cols is not None and arr.shape[1] != n_cols:
+        raise ValueError(f"{name} must have {n_cols} columns like X, got shape {arr.shape}")
+    return readonly_copy(arr)
+
+
+def check_l2(l2) -> float:
+    """The weight-decay coefficient λ of (λ/2)‖w‖²: one finite number ≥ 0."""
+    arr = check_interval("l2", l2, 0.0, np.inf, high_open=True)
+    if arr.ndim != 0:
+        raise ValueError(f"l2 must be a single number in [0, inf), got shape {arr.shape}")
+    return float(arr)

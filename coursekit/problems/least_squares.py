@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite, check_int, check_interval, check_rng
-from .base import FiniteSumProblem
-from .quadratic import _readonly, haar_orthogonal
+from .base import FiniteSumProblem, check_design, check_l2, readonly_copy
+from .quadratic import haar_orthogonal
 
 __all__ = ["LeastSquares", "make_least_squares"]
 
@@ -63,17 +63,17 @@ class LeastSquares(FiniteSumProblem):
     """
 
     def __init__(self, X, y, X_test=None, y_test=None, l2: float = 0.0, name: str | None = None):
-        self.X = _check_design("X", X)
+        self.X = check_design("X", X)
         n, d = self.X.shape
         self.y = _check_targets("y", y, n, "X")
-        self.l2 = _check_l2(l2)
+        self.l2 = check_l2(l2)
         self.dim = d
         self.n_train = n
         self.X_test, self.y_test = _check_test_split(X_test, y_test, d)
         self.has_test = self.X_test is not None
 
         hessian = self.X.T @ self.X / n + self.l2 * np.eye(d)
-        self.hessian = _readonly(0.5 * (hessian + hessian.T))
+        self.hessian = readonly_copy(0.5 * (hessian + hessian.T))
         eig = np.linalg.eigvalsh(self.hessian)
         self.L = float(eig[-1])
         self.mu = float(eig[0]) if eig[0] > 1e-12 * self.L else 0.0
@@ -84,7 +84,7 @@ class LeastSquares(FiniteSumProblem):
             theta_star = np.linalg.solve(self.hessian, self.X.T @ self.y / n)
         else:
             theta_star = np.linalg.lstsq(self.X, self.y, rcond=None)[0]
-        self.minimizer = _readonly(theta_star)
+        self.minimizer = readonly_copy(theta_star)
         self.min_loss = float(self._loss(self.minimizer))
         self.name = name if name is not None else f"least squares n={n} d={d}"
 
@@ -193,18 +193,6 @@ def make_least_squares(
 
 
 # -- argument checks shared with the other finite-sum problems ---------------
-def _check_design(name: str, X, n_cols: int | None = None) -> np.ndarray:
-    """A finite (n, d) float matrix with n, d ≥ 1, as a private read-only copy."""
-    arr = check_finite(name, X)
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(
-            f"{name} must be a matrix of shape (n, d) with n, d >= 1, got shape {arr.shape}"
-        )
-    if n_cols is not None and arr.shape[1] != n_cols:
-        raise ValueError(f"{name} must have {n_cols} columns like X, got shape {arr.shape}")
-    return _readonly(arr)
-
-
 def _check_targets(name: str, y, n: int, x_name: str) -> np.ndarray:
     """Finite targets of shape (n,), matching the rows of the design."""
     arr = check_finite(name, y)
@@ -213,11 +201,7 @@ def _check_targets(name: str, y, n: int, x_name: str) -> np.ndarray:
             f"{name} must have shape ({n},) to match the {n} rows of {x_name}, "
             f"got shape {arr.shape}"
         )
-    return _readonly(arr)
-
-
-def _check_l2(l2) -> float:
-    return float(check_interval("l2", check_finite("l2", l2), 0.0))
+    return readonly_copy(arr)
 
 
 def _check_test_split(X_test, y_test, d: int):
@@ -225,5 +209,5 @@ def _check_test_split(X_test, y_test, d: int):
         raise ValueError("X_test and y_test must be given together (or both left as None)")
     if X_test is None:
         return None, None
-    X_test = _check_design("X_test", X_test, n_cols=d)
+    X_test = check_design("X_test", X_test, n_cols=d)
     return X_test, _check_targets("y_test", y_test, X_test.shape[0], "X_test")

@@ -20,9 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite, check_int, check_labels
-from .base import FiniteSumProblem
-from .least_squares import _check_design, _check_l2
-from .quadratic import _readonly
+from .base import FiniteSumProblem, check_design, check_l2, readonly_copy
 
 __all__ = ["LogisticRegression"]
 
@@ -70,7 +68,7 @@ class LogisticRegression(FiniteSumProblem):
         name: str | None = None,
         compute_minimum: bool = False,
     ):
-        self.X = _check_design("X", X)
+        self.X = check_design("X", X)
         n, p = self.X.shape
         if not isinstance(fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool, got {type(fit_intercept).__name__}")
@@ -82,11 +80,11 @@ class LogisticRegression(FiniteSumProblem):
             n_classes = max(2, int(labels.max()) + 1)
         else:
             n_classes = check_int("n_classes", n_classes, low=2)
-        self.y = _readonly(check_labels("y", y, n_classes, n=n))
+        self.y = readonly_copy(check_labels("y", y, n_classes, n=n))
         self.n_classes = n_classes
         self.binary = n_classes == 2
         self.n_features = p
-        self.l2 = _check_l2(l2)
+        self.l2 = check_l2(l2)
         self.n_train = n
 
         rows = p + self.fit_intercept
@@ -94,7 +92,7 @@ class LogisticRegression(FiniteSumProblem):
         mask = np.ones((rows, 1 if self.binary else n_classes))
         if self.fit_intercept:
             mask[-1] = 0.0
-        self._penalty_mask = _readonly(mask.ravel())
+        self._penalty_mask = readonly_copy(mask.ravel())
 
         self._design = self._augment(self.X)
         self._target = self._encode(self.y)
@@ -104,8 +102,8 @@ class LogisticRegression(FiniteSumProblem):
         self.has_test = X_test is not None
         self.X_test = self.y_test = None
         if self.has_test:
-            self.X_test = _check_design("X_test", X_test, n_cols=p)
-            self.y_test = _readonly(check_labels(
+            self.X_test = check_design("X_test", X_test, n_cols=p)
+            self.y_test = readonly_copy(check_labels(
                 "y_test", y_test, n_classes, n=self.X_test.shape[0], x_name="X_test"))
             self._design_test = self._augment(self.X_test)
             self._target_test = self._encode(self.y_test)
@@ -119,7 +117,7 @@ class LogisticRegression(FiniteSumProblem):
                 raise ValueError(
                     "compute_minimum=True requires l2 > 0 (a unique minimizer), got l2=0.0"
                 )
-            self.minimizer = _readonly(self.solve())
+            self.minimizer = readonly_copy(self.solve())
             self.min_loss = float(self._loss(self.minimizer))
 
     # -- data encoding ----------------------------------------------------------
@@ -127,13 +125,13 @@ class LogisticRegression(FiniteSumProblem):
         """X with a column of ones appended when fitting an intercept (read-only)."""
         if self.fit_intercept:
             X = np.hstack([X, np.ones((X.shape[0], 1))])
-        return _readonly(X)
+        return readonly_copy(X)
 
     def _encode(self, y: np.ndarray) -> np.ndarray:
         """Binary: s = 1 − 2y ∈ {+1, −1}. Softmax: one-hot rows, shape (n, C)."""
         if self.binary:
-            return _readonly(1.0 - 2.0 * y)
-        return _readonly(y[:, None] == np.arange(self.n_classes))
+            return readonly_copy(1.0 - 2.0 * y)
+        return readonly_copy(y[:, None] == np.arange(self.n_classes))
 
     # -- unchecked hot path -------------------------------------------------
     # Products are stacked matmuls (one BLAS call per trajectory), so a row

@@ -35,7 +35,6 @@ from .._validation import (
     check_finite,
     check_int,
     check_int_tuple,
-    check_interval,
     check_labels,
     check_rng,
 )
@@ -45,31 +44,11 @@ from ..initializers import (
     get_weight_initializer,
     marginal_output_bias,
 )
-from .base import FiniteSumProblem
+from .base import FiniteSumProblem, check_design, check_l2, readonly_copy
 
 __all__ = ["MLP"]
 
 _ACTIVATIONS = ("tanh", "relu")
-
-
-def _check_inputs(name: str, X, n_features: int | None = None) -> np.ndarray:
-    arr = check_finite(name, X)
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(
-            f"{name} must be a 2-D array of shape (n_examples, n_features) with "
-            f"both sizes >= 1, got shape {arr.shape}"
-        )
-    if n_features is not None and arr.shape[1] != n_features:
-        raise ValueError(
-            f"{name} must have {n_features} columns (features), got shape {arr.shape}"
-        )
-    return arr
-
-
-def _frozen_copy(arr: np.ndarray) -> np.ndarray:
-    out = np.array(arr, copy=True)
-    out.flags.writeable = False
-    return out
 
 
 class MLP(FiniteSumProblem):
@@ -118,7 +97,7 @@ class MLP(FiniteSumProblem):
         y_test=None,
         name: str | None = None,
     ):
-        X = _check_inputs("X", X)
+        X = check_design("X", X)
         y = check_labels("y", y)
         if y.shape[0] != X.shape[0]:
             raise ValueError(
@@ -127,7 +106,7 @@ class MLP(FiniteSumProblem):
         if (X_test is None) != (y_test is None):
             raise ValueError("X_test and y_test must be given together (or neither)")
         if X_test is not None:
-            X_test = _check_inputs("X_test", X_test, X.shape[1])
+            X_test = check_design("X_test", X_test, X.shape[1])
             y_test = check_labels("y_test", y_test)
             if y_test.shape[0] != X_test.shape[0]:
                 raise ValueError(
@@ -155,25 +134,22 @@ class MLP(FiniteSumProblem):
 
         if activation not in _ACTIVATIONS:
             raise ValueError(f"activation must be one of 'tanh', 'relu'; got {activation!r}")
-        l2_arr = check_interval("l2", l2, 0.0, np.inf)
-        if l2_arr.ndim != 0 or not np.isfinite(l2_arr):
-            raise ValueError(f"l2 must be a number in [0, inf), got {l2!r}")
-        l2 = float(l2_arr)
+        l2 = check_l2(l2)
 
         self.hidden = hidden
         self.activation = activation
         self.n_classes = n_classes
         self.l2 = l2
         self.layer_sizes = (X.shape[1],) + hidden + (n_classes,)
-        self.X = _frozen_copy(X)
-        self.y = _frozen_copy(y)
-        self.X_test = None if X_test is None else _frozen_copy(X_test)
-        self.y_test = None if y_test is None else _frozen_copy(y_test)
+        self.X = X  # check_design returned private read-only copies
+        self.y = readonly_copy(y)
+        self.X_test = X_test
+        self.y_test = None if y_test is None else readonly_copy(y_test)
         self.n_train = X.shape[0]
         self.has_test = X_test is not None
         eye = np.eye(n_classes)
-        self._onehot = _frozen_copy(eye[self.y])
-        self._onehot_test = None if y_test is None else _frozen_copy(eye[self.y_test])
+        self._onehot = readonly_copy(eye[self.y])
+        self._onehot_test = None if y_test is None else readonly_copy(eye[self.y_test])
         if name is None:
             name = f"MLP {'-'.join(map(str, self.layer_sizes))} {activation}"
         self.name = str(name)
@@ -358,7 +334,7 @@ class MLP(FiniteSumProblem):
         activation statistics of section 8.4.
         """
         theta = self.check_theta(theta)
-        X = self.X if X is None else _check_inputs("X", X, self.layer_sizes[0])
+        X = self.X if X is None else check_design("X", X, self.layer_sizes[0])
         with np.errstate(all="ignore"):
             pres, acts = self._forward(self._unpack(theta), X)
             logits = pres[-1]

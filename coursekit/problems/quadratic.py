@@ -19,7 +19,7 @@ import numpy as np
 
 from ..initializers import orthogonal
 from .._validation import check_finite, check_int, check_interval, check_rng
-from .base import Problem
+from .base import Problem, readonly_copy
 
 __all__ = ["Quadratic", "canyon", "haar_orthogonal", "quadratic_with_spectrum"]
 
@@ -69,7 +69,7 @@ class Quadratic(Problem):
         noise: float = 0.0,
         name: str | None = None,
     ):
-        lam = _readonly(check_finite("hessian_eigenvalues", hessian_eigenvalues))
+        lam = readonly_copy(check_finite("hessian_eigenvalues", hessian_eigenvalues))
         if lam.ndim != 1 or lam.size == 0:
             raise ValueError(
                 f"hessian_eigenvalues must have shape (d,) with d >= 1, got shape {lam.shape}"
@@ -102,11 +102,11 @@ class Quadratic(Problem):
 
         self.dim = d
         self.eigenvalues = lam
-        self.rotation = _readonly(q)
+        self.rotation = readonly_copy(q)
         # Symmetrize so that H (θ − θ*) is exactly the gradient of a symmetric form.
         h = (q * lam) @ q.T
-        self.hessian = _readonly(0.5 * (h + h.T))
-        self.minimizer = _readonly(theta_star)
+        self.hessian = readonly_copy(0.5 * (h + h.T))
+        self.minimizer = readonly_copy(theta_star)
         self.min_loss = float(check_finite("min_loss", min_loss))
         self.noise = float(check_interval("noise", check_finite("noise", noise), 0.0))
         self.mu = float(lam.min())
@@ -277,14 +277,3 @@ def haar_orthogonal(d: int, rng: np.random.Generator, k: int | None = None) -> n
     k = d if k is None else check_int("k", k, low=1, high=d)
     # The same draw as the section 8.4 orthogonal initializer (one implementation).
     return orthogonal(rng, d, k)
-
-
-def _readonly(arr: np.ndarray) -> np.ndarray:
-    """A private read-only copy, so neither the caller nor a user can alter the problem.
-
-    Integer arrays (labels) keep their dtype; everything else becomes float64.
-    """
-    arr = np.asarray(arr)
-    out = np.array(arr, dtype=arr.dtype if arr.dtype.kind in "iu" else float, copy=True)
-    out.setflags(write=False)
-    return out
