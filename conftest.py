@@ -6,6 +6,8 @@
    can stay identical across machines; they are left out of the comparison
    for every notebook. text/plain (the printed numbers) is still compared.
 2. Unit tests draw with matplotlib's non-interactive Agg backend.
+3. Hypothesis draws its examples from a fixed seed (``derandomize``), so
+   every test, property tests included, is reproducible run to run.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ if not os.environ.get("MPLBACKEND"):
     import matplotlib
 
     matplotlib.use("Agg")
+
+
+try:
+    from hypothesis import settings as _hypothesis_settings
+except ImportError:  # only the test extra installs hypothesis
+    pass
+else:
+    _hypothesis_settings.register_profile("course", derandomize=True, print_blob=True)
+    _hypothesis_settings.load_profile("course")
 
 
 def pytest_collectstart(collector):

@@ -19,23 +19,40 @@ initializers
     Weight and bias initialization schemes of section 8.4.
 data
     The small dataset shipped with the course and its loader.
+analysis
+    Rates, contraction factors, noise floors and hitting times measured on
+    learning curves.
+plotting
+    Learning curves and optimizer paths over contour lines, as (fig, ax).
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import data, initializers, optimizers, problems, robbins_monro, runner, schedules
+from . import (
+    analysis,
+    data,
+    initializers,
+    optimizers,
+    plotting,
+    problems,
+    robbins_monro,
+    runner,
+    schedules,
+)
 from .optimizers import momentum, nesterov, sgd
 from .runner import run
 
 __all__ = [
     "__version__",
+    "analysis",
     "data",
     "initializers",
     "momentum",
     "nesterov",
     "optimizers",
+    "plotting",
     "problems",
     "robbins_monro",
     "run",
