@@ -124,21 +124,13 @@ class Optimizer:
 
     def hyperparameters(self, k: int) -> tuple:
         """(ε_k, α_k) used by update k, shaped to broadcast against θ (trailing axis)."""
-        lr = self.lr(k)
-        alpha = self.momentum(k)
-        if not isinstance(lr, float):
-            lr = np.asarray(lr)[..., None]
-        if not isinstance(alpha, float):
-            alpha = np.asarray(alpha)[..., None]
-        return lr, alpha
+        return _column(self.lr(k)), _column(self.momentum(k))
 
     # -- unchecked hot path, used by the runner ----------------------------
     def _gradient_point(self, theta, state, out=None):
         if not self.nesterov:
             return theta
-        alpha = self.momentum(state.step + 1)
-        if not isinstance(alpha, float):
-            alpha = np.asarray(alpha)[..., None]
+        alpha = _column(self.momentum(state.step + 1))
         point = np.multiply(state.velocity, alpha, out=out)
         point += theta
         return point
@@ -187,6 +179,11 @@ class Optimizer:
                 f"{theta.shape}; call init on this theta"
             )
         return theta, state
+
+
+def _column(value):
+    """A hyperparameter value with a trailing axis, so that shape S meets θ's (*S, d)."""
+    return value if isinstance(value, float) else np.asarray(value)[..., None]
 
 
 def _check_out(out, theta: np.ndarray, inputs: tuple) -> None:

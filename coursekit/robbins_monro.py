@@ -88,7 +88,7 @@ def robbins_monro(schedule: Schedule, n_terms: int = 10**6) -> RobbinsMonroRepor
     """
     if not isinstance(schedule, Schedule):
         raise TypeError(f"schedule must be a coursekit Schedule, got {type(schedule).__name__}")
-    n_terms = check_int("n_terms", n_terms, low=1, high=10**8)
+    n_terms = check_int("n_terms", n_terms, low=1, high=10**7)  # ~80 MB of partial sums
     if schedule.tail is None:
         raise ValueError(
             f"schedule {schedule.name!r} has no single asymptotic form (array parameters "

@@ -91,7 +91,7 @@ def _norm(x: np.ndarray) -> np.ndarray:
     return np.sqrt(np.add.reduce(x * x, axis=-1))
 
 
-def _record_mask(steps: int, record_every: int) -> np.ndarray:
+def _record_steps(steps: int, record_every: int) -> np.ndarray:
     ks = np.arange(0, steps + 1, record_every)
     if ks[-1] != steps:
         ks = np.append(ks, steps)
@@ -167,9 +167,7 @@ def run(
     divergence_factor = float(check_interval("divergence_factor", divergence_factor, 1.0, np.inf,
                                              high_open=True))
     if batch_size is not None:
-        if isinstance(batch_size, Schedule):
-            pass
-        else:
+        if not isinstance(batch_size, Schedule):
             high = problem.n_train if problem.n_train else None
             batch_size = check_int("batch_size", batch_size, low=1, high=high)
         if rng is None:
@@ -189,7 +187,7 @@ def run(
     theta = np.array(np.broadcast_to(theta0, batch + (d,)), dtype=float)
     state = optimizer.init(theta)
 
-    record_ks = _record_mask(steps, record_every)
+    record_ks = _record_steps(steps, record_every)
     n_rec = len(record_ks)
     nan_rec = lambda: np.full((n_rec,) + batch, np.nan)  # noqa: E731
     loss, grad_norm, lr_rec, speed = nan_rec(), nan_rec(), nan_rec(), nan_rec()
@@ -200,7 +198,7 @@ def run(
     test_ks = None
     test_loss = None
     if test_every is not None:
-        test_ks = _record_mask(steps, test_every)
+        test_ks = _record_steps(steps, test_every)
         test_loss = np.full((len(test_ks),) + batch, np.nan)
 
     diverged_at = np.full(batch, -1, dtype=np.int64)

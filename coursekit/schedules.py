@@ -177,7 +177,7 @@ def linear_decay(lr0, lr_tau, tau) -> Schedule:
     )
 
 
-def polynomial_decay(lr0, power) -> Schedule:
+def polynomial_decay(lr0, power, *, _name: str = "ε0·k^(−p)") -> Schedule:
     """ε_k = ε_0 · k^(−p) for p ≥ 0.
 
     Robbins–Monro (eqs. 8.12, 8.13) holds exactly when 1/2 < p ≤ 1.
@@ -191,7 +191,7 @@ def polynomial_decay(lr0, power) -> Schedule:
     hi = np.asarray(lr0) + 0.0 * np.asarray(power)
     return Schedule(
         lambda k: lr0 * k ** (-power),
-        "ε0·k^(−p)",
+        _name,
         {"lr0": lr0, "power": power},
         _tail_if_uniform(np.asarray(lr0) > 0, tail),
         (np.where(np.asarray(power) > 0, 0.0, hi), hi),
@@ -200,9 +200,7 @@ def polynomial_decay(lr0, power) -> Schedule:
 
 def inverse_k(lr0) -> Schedule:
     """ε_k = ε_0 / k: satisfies both Robbins–Monro conditions (eqs. 8.12, 8.13)."""
-    sched = polynomial_decay(lr0, 1.0)
-    sched.name = "ε0/k"
-    return sched
+    return polynomial_decay(lr0, 1.0, _name="ε0/k")
 
 
 def inverse_sqrt(lr0) -> Schedule:
@@ -210,9 +208,7 @@ def inverse_sqrt(lr0) -> Schedule:
 
     With iterate averaging it gives the O(1/√k) rate for convex SGD.
     """
-    sched = polynomial_decay(lr0, 0.5)
-    sched.name = "ε0/√k"
-    return sched
+    return polynomial_decay(lr0, 0.5, _name="ε0/√k")
 
 
 def inverse_time(lr0, tau) -> Schedule:
