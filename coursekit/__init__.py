@@ -24,6 +24,10 @@ analysis
     learning curves.
 plotting
     Learning curves and optimizer paths over contour lines, as (fig, ax).
+widgets
+    Explorers: sliders that re-run an experiment and redraw a figure in
+    place. Needs ipywidgets (the ``course`` extra), so it is not imported
+    here: ``from coursekit.widgets import Explorer``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import warnings
 
 import matplotlib
 
@@ -21,16 +20,7 @@ from coursekit.problems.base import Problem  # noqa: E402
 from coursekit.runner import run  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def strict_and_leak_free():
-    """Any warning fails a test, and every test must leave no figure open."""
-    plt.close("all")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-    open_figures = plt.get_fignums()
-    plt.close("all")
-    assert open_figures == [], f"figures left open: {open_figures}"
+pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
 
 
 def render(fig) -> None:

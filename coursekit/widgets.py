@@ -1,0 +1,619 @@
+"""Explorers: sliders that re-run an experiment and redraw a figure in place.
+
+Every interactive figure of the course is an :class:`Explorer`: a few
+controls (ipywidgets sliders, see :func:`log_slider`), one matplotlib figure
+drawn once, and an ``update(values)`` callback, the only part a lecture
+writes, which recomputes what the controls changed and moves the existing
+artists (``line.set_data``, ``line.set_ydata``, ``text.set_text``). No new
+figure is made per move, so an update costs a computation plus one redraw.
+
+Two ways to show the figure, chosen from the figure's canvas:
+
+* ipympl (``%matplotlib widget``, preferred): the canvas is itself a widget.
+  An update ends with ``figure.canvas.draw_idle()``; the front end asks for
+  the new image when it is ready.
+* any other backend (``%matplotlib inline``, or Agg in the tests): the
+  figure is rendered to PNG into an ``ipywidgets.Image`` under the controls.
+
+Create the figure inside ``plt.ioff()`` so that it is not also displayed by
+the cell that creates it, and mark the notebook cell ``# NBVAL_IGNORE_OUTPUT``
+(nbval cannot compare widget views).
+
+Recompute only what changed. The callback receives *all* current values on
+every move; wrap each expensive part in :func:`cached`, keyed on the values
+it depends on, and a move of one slider recomputes only the parts that
+depend on it. Below, moving α (momentum) re-runs momentum but not SGD:
+
+>>> import ipywidgets
+>>> import matplotlib.pyplot as plt
+>>> import coursekit
+>>> problem = coursekit.problems.canyon(50.0)
+>>> @cached
+... def sgd_path(lr):
+...     result = coursekit.run(problem, coursekit.sgd(lr), [-1.0, 1.0], 60, keep_path=True)
+...     return result.theta
+>>> @cached
+... def momentum_path(lr, momentum):
+...     result = coursekit.run(problem, coursekit.momentum(lr, momentum), [-1.0, 1.0], 60,
+...                            keep_path=True)
+...     return result.theta
+>>> with plt.ioff():
+...     fig, ax = coursekit.plotting.contour_paths(
+...         problem, [sgd_path(0.02), momentum_path(0.02, 0.9)], extent=(-1.2, 1.2, -1.2, 1.2))
+>>> sgd_line, momentum_line = ax.get_lines()[0], ax.get_lines()[3]  # each path, then its start and end
+>>> def update(values):
+...     sgd_line.set_data(*sgd_path(values["lr"]).T)
+...     momentum_line.set_data(*momentum_path(values["lr"], values["momentum"]).T)
+>>> explorer = Explorer(
+...     {"lr": log_slider("learning rate ε", 1e-3, 3e-2, 0.02),
+...      "momentum": ipywidgets.FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01,
+...                                         description="momentum α")},
+...     fig, update)
+>>> explorer.controls["momentum"].value = 0.5
+>>> sgd_path.cache_info().misses, momentum_path.cache_info().misses
+(1, 2)
+>>> explorer.close()
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import io
+import keyword
+import sys
+from collections import deque
+from collections.abc import Callable, Mapping
+from time import perf_counter
+
+try:
+    import ipywidgets
+except ImportError as exc:  # the core package needs only numpy and matplotlib
+    raise ImportError(
+        "coursekit.widgets needs ipywidgets, which is part of the course extra: "
+        'run pip install -e ".[course]" in the repository'
+    ) from exc
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+from ._validation import check_finite, check_int
+
+__all__ = ["Explorer", "cached", "log_slider", "measure_latency"]
+
+#: Latencies kept by an explorer: enough for a median and p95 over many moves.
+MAX_LATENCIES = 200
+
+# A callback that sets a control triggers one more pass; this many passes in
+# a row mean the callback and the controls keep changing each other.
+_MAX_PASSES = 5
+
+_ERROR_COLOUR = "#D55E00"  # vermillion of coursekit.plotting.PALETTE
+
+
+# --------------------------------------------------------------------------
+# Controls
+# --------------------------------------------------------------------------
+
+
+def _check_number(name: str, value) -> float:
+    arr = check_finite(name, value)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a single number, got an array of shape {arr.shape}")
+    return float(arr)
+
+
+def log_slider(
+    description: str,
+    low: float,
+    high: float,
+    value: float,
+    *,
+    steps: int = 60,
+    readout_format: str = ".3g",
+) -> ipywidgets.FloatLogSlider:
+    """A slider over [low, high] on a log scale, for ε, σ, κ and other scales.
+
+    The handle moves in ``steps`` equal steps of log10: with the default 60
+    steps over three decades, 20 steps per decade, so 1, 10^0.05, ... and
+    every power of ten between ``low`` and ``high`` that lies on the grid.
+    ``value`` is kept exactly, on the grid or not (the front end snaps it
+    to the grid only when the handle is moved). ``continuous_update`` is on:
+    the explorer updates while the handle is dragged.
+
+    Parameters
+    ----------
+    description : str
+        The label, e.g. ``"learning rate ε"``.
+    low, high : float
+        The range, 0 < low < high.
+    value : float
+        The initial value, low ≤ value ≤ high.
+    steps : int
+        Number of grid steps between low and high, ≥ 1.
+    readout_format : str
+        Format of the number shown next to the slider (d3-format, which
+        accepts the usual Python specs such as ``".3g"``).
+
+    Examples
+    --------
+    >>> slider = log_slider("ε", 1e-3, 1.0, 0.02)
+    >>> slider.value, round(slider.min, 12), round(slider.max, 12), round(slider.step, 12)
+    (0.02, -3.0, 0.0, 0.05)
+    """
+    if not isinstance(description, str):
+        raise TypeError(f"description must be a string, got {type(description).__name__} {description!r}")
+    low = _check_number("low", low)
+    high = _check_number("high", high)
+    value = _check_number("value", value)
+    if not low > 0.0:
+        raise ValueError(f"low must be in (0, inf), got {low!r}")
+    if not high > low:
+        raise ValueError(f"high must be greater than low = {low!r}, got {high!r}")
+    if not low <= value <= high:
+        raise ValueError(f"value must be in [{low!r}, {high!r}], got {value!r}")
+    steps = check_int("steps", steps, low=1)
+    if not isinstance(readout_format, str) or not readout_format:
+        raise TypeError(f"readout_format must be a non-empty format string such as '.3g', got {readout_format!r}")
+
+    # The slider clamps its value to [10^min, 10^max], computed in floating
+    # point: widen the exponents by an ulp where needed so that low and high
+    # themselves are never clamped to a neighbouring float.
+    log_low, log_high = float(np.log10(low)), float(np.log10(high))
+    while 10.0**log_low > low:
+        log_low = float(np.nextafter(log_low, -np.inf))
+    while 10.0**log_high < high:
+        log_high = float(np.nextafter(log_high, np.inf))
+    return ipywidgets.FloatLogSlider(
+        value=value,
+        base=10.0,
+        min=log_low,
+        max=log_high,
+        step=(log_high - log_low) / steps,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=True,
+        style={"description_width": "initial"},
+    )
+
+
+# --------------------------------------------------------------------------
+# Memoization
+# --------------------------------------------------------------------------
+
+
+def _freeze(obj, depth: int = 0):
+    """Make the arrays of a cached result read-only (in containers two levels deep).
+
+    A cached result is shared by every later call with the same arguments:
+    writing into it in place would silently change what those calls return.
+    """
+    if isinstance(obj, np.ndarray):
+        obj.flags.writeable = False
+    elif depth < 2:
+        if isinstance(obj, (tuple, list)):
+            items = obj
+        elif isinstance(obj, dict):
+            items = obj.values()
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            items = [getattr(obj, field.name) for field in dataclasses.fields(obj)]
+        else:
+            items = ()
+        for item in items:
+            _freeze(item, depth + 1)
+    return obj
+
+
+def cached(fn: Callable | None = None, *, maxsize: int = 64):
+    """Memoize ``fn`` on its (hashable) arguments, keeping the last ``maxsize`` results.
+
+    Use it as ``@cached`` or ``@cached(maxsize=8)``. Arguments must be
+    hashable: numbers, strings, tuples (slider values are). numpy arrays in
+    the result, also inside a tuple, list, dict or dataclass such as
+    :class:`~coursekit.runner.RunResult`, are made read-only, because the
+    same object is returned to every later call with equal arguments.
+    ``cache_info()`` and ``cache_clear()`` are those of
+    :func:`functools.lru_cache`.
+
+    >>> calls = []
+    >>> @cached
+    ... def square(x):
+    ...     calls.append(x)
+    ...     return x * x
+    >>> square(3.0), square(3.0), calls
+    (9.0, 9.0, [3.0])
+    """
+    if fn is None:
+        return functools.partial(cached, maxsize=maxsize)
+    if not callable(fn):
+        raise TypeError(f"cached needs a function, got {type(fn).__name__} {fn!r}")
+    maxsize = check_int("maxsize", maxsize, low=1)
+    memo = functools.lru_cache(maxsize=maxsize)(lambda *args, **kwargs: _freeze(fn(*args, **kwargs)))
+    name = getattr(fn, "__qualname__", repr(fn))
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            hash((args, tuple(kwargs.items())))
+        except TypeError as err:
+            raise TypeError(
+                f"{name} is cached, so its arguments must be hashable (numbers, strings, "
+                f"tuples), got {err}; pass tuples instead of arrays or lists"
+            ) from None
+        return memo(*args, **kwargs)
+
+    wrapper.cache_info = memo.cache_info
+    wrapper.cache_clear = memo.cache_clear
+    return wrapper
+
+
+# --------------------------------------------------------------------------
+# The explorer
+# --------------------------------------------------------------------------
+
+
+def _png_bytes(canvas: FigureCanvasAgg) -> bytes:
+    """The last Agg drawing of ``canvas`` as PNG, without drawing again."""
+    from PIL import Image  # a dependency of matplotlib
+
+    buffer = io.BytesIO()
+    # Fast compression: the image goes to the browser once and is replaced on the next move.
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+class Explorer:
+    """Controls, one figure and an ``update(values)`` callback, wired together.
+
+    On construction ``update`` is called once with the initial values. Then
+    every change of a control's ``value`` calls ``update`` with the values
+    of *all* controls and redraws the figure: ``figure.canvas.draw_idle()``
+    when the canvas is an ipympl widget (``mode == "canvas"``), otherwise a
+    full Agg draw rendered to PNG into :attr:`view`, an ``ipywidgets.Image``
+    (``mode == "image"``). In image mode the explorer takes the figure over
+    from pyplot (it closes it there), so that the inline backend does not
+    display it again at the end of a later cell.
+
+    ``update`` must move existing artists, never create a figure. It may
+    leave the drawing half-changed if it raises: the exception is kept in
+    :attr:`last_error`, its message is shown in :attr:`status` under the
+    controls, and the figure is not redrawn, so the last good image stays on
+    screen. The next successful update clears both. An exception in the
+    initial update propagates, since there is no good figure yet.
+
+    Parameters
+    ----------
+    controls : mapping name → ipywidgets ValueWidget
+        Names are Python identifiers; they are the keys of ``values``.
+    figure : matplotlib Figure
+        Drawn once before, e.g. by :func:`coursekit.plotting.contour_paths`
+        inside ``plt.ioff()``.
+    update : callable values → None
+        Moves the artists for the given values. Receives a new dict each time.
+    measure : bool
+        Time a synchronous full ``figure.canvas.draw()`` with each update
+        (see :attr:`latencies`). Off by default: with ipympl the draw is then
+        left to the front end.
+    freeze_layout : bool
+        Run the figure's layout engine (e.g. constrained layout) at the first
+        update and on resize only, not on every draw. Measuring the tick
+        labels is about half of a redraw; positions stay right as long as
+        updates do not change labels, ticks or titles much. Pass False when
+        they do. :meth:`close` gives the engine back to the figure.
+    max_latencies : int
+        How many latencies :attr:`latencies` keeps.
+
+    Attributes
+    ----------
+    controls : dict name → widget;  figure : the Figure
+    widget : ipywidgets.VBox        controls, status line, figure: what a cell displays
+    view : the ipympl canvas (mode "canvas") or an ipywidgets.Image (mode "image")
+    status : ipywidgets.HTML        the message of the last failed update; hidden when empty
+    mode : "canvas" or "image"
+    measure : bool                  may be switched at any time
+    latencies : deque of float      seconds per successful update, most recent last:
+        ``update`` plus the redraw as done (draw_idle in canvas mode, full
+        draw and PNG in image mode); with ``measure``, ``update`` plus a full
+        synchronous draw (in canvas mode ipympl also sends the new image)
+    n_updates : int                 calls of ``update`` so far, the initial one included
+    last_error : Exception or None
+
+    Examples
+    --------
+    >>> import ipywidgets
+    >>> import matplotlib.pyplot as plt
+    >>> with plt.ioff():
+    ...     fig, ax = plt.subplots()
+    >>> (line,) = ax.plot([0.0, 1.0], [0.0, 1.0])
+    >>> slope = ipywidgets.FloatSlider(value=1.0, min=-2.0, max=2.0, description="slope")
+    >>> explorer = Explorer({"slope": slope}, fig, lambda v: line.set_ydata([0.0, v["slope"]]))
+    >>> slope.value = -1.5
+    >>> list(line.get_ydata()), explorer.n_updates
+    ([0.0, -1.5], 2)
+    >>> explorer.close()
+    """
+
+    def __init__(
+        self,
+        controls: Mapping,
+        figure: Figure,
+        update: Callable[[dict], None],
+        *,
+        measure: bool = False,
+        freeze_layout: bool = True,
+        max_latencies: int = MAX_LATENCIES,
+    ):
+        if not isinstance(controls, Mapping):
+            raise TypeError(f"controls must be a dict of name -> widget, got {type(controls).__name__}")
+        if not controls:
+            raise ValueError("controls must hold at least one control, got none")
+        seen = {}
+        for name, control in controls.items():
+            if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+                raise ValueError(f"control names must be Python identifiers, got {name!r}")
+            if not isinstance(control, ipywidgets.ValueWidget):
+                raise TypeError(
+                    f"controls[{name!r}] must be an ipywidgets value widget (a slider, dropdown, ...), "
+                    f"got {type(control).__name__}"
+                )
+            if id(control) in seen:
+                raise ValueError(f"controls[{name!r}] is the same widget as controls[{seen[id(control)]!r}]")
+            seen[id(control)] = name
+        if not isinstance(figure, Figure):
+            raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
+        if not callable(update):
+            raise TypeError(f"update must be a function of the values dict, got {type(update).__name__}")
+        for flag_name, flag in (("measure", measure), ("freeze_layout", freeze_layout)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"{flag_name} must be True or False, got {flag!r}")
+        max_latencies = check_int("max_latencies", max_latencies, low=1)
+
+        self.controls = dict(controls)
+        self.figure = figure
+        self._callback = update
+        self.measure = bool(measure)
+        self.latencies: deque = deque(maxlen=max_latencies)
+        self.n_updates = 0
+        self.last_error: Exception | None = None
+        self._hold = 0  # > 0 inside set(): changes wait for one update at the end
+        self._running = False
+        self._pending = False
+        self._closed = False
+
+        if isinstance(figure.canvas, ipywidgets.DOMWidget):  # ipympl
+            self.mode = "canvas"
+            self.view = figure.canvas
+        else:
+            self.mode = "image"
+            pyplot = sys.modules.get("matplotlib.pyplot")
+            if pyplot is not None:
+                pyplot.close(figure)  # pyplot no longer shows or counts it
+            if not isinstance(figure.canvas, FigureCanvasAgg):
+                FigureCanvasAgg(figure)  # attaches itself as figure.canvas
+            self.view = ipywidgets.Image(format="png")
+
+        engine = figure.get_layout_engine() if freeze_layout else None
+        self._engine = None if isinstance(engine, PlaceHolderLayoutEngine) else engine
+        self._resize_cid = None
+
+        # Hidden while empty, so that it takes no room between controls and figure.
+        self.status = ipywidgets.HTML(value="", layout=ipywidgets.Layout(display="none"))
+        self._controls_box = ipywidgets.HBox(
+            list(self.controls.values()), layout=ipywidgets.Layout(flex_flow="row wrap")
+        )
+        self.widget = ipywidgets.VBox([self._controls_box, self.status, self.view])
+        try:
+            self._run(raise_errors=True)
+        except BaseException:
+            self._close_own_widgets()
+            self._give_back_layout()
+            raise
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+
+    # -- public ------------------------------------------------------------------
+    @property
+    def values(self) -> dict:
+        """The current value of every control, as a new dict."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def set(self, **values) -> None:
+        """Set several controls, then update once (not once per control).
+
+        An unknown name raises a TypeError before anything changes. If a
+        control rejects its value, the changes already made are still shown
+        and the control's error is raised.
+        """
+        self._check_open()
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise TypeError(f"set() got unknown controls {unknown}; the controls are {list(self.controls)}")
+        self._hold += 1
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._hold -= 1
+            if self._pending and not self._hold and not self._running:
+                self._run()
+
+    def refresh(self) -> None:
+        """Call ``update`` with the current values and redraw, as after a change."""
+        self._check_open()
+        if self._running:
+            self._pending = True
+        else:
+            self._run()
+
+    def close(self) -> None:
+        """Stop listening, close the widgets (controls included) and the figure."""
+        if self._closed:
+            return
+        self._closed = True
+        for control in self.controls.values():
+            control.unobserve(self._on_change, names="value")
+            control.close()
+        self._close_own_widgets()
+        self._give_back_layout()
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            pyplot.close(self.figure)
+        if self.mode == "canvas":
+            self.figure.canvas.close()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Display as the widget when a cell ends with the explorer."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if bundle is not None:
+            bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"Explorer(controls={list(self.controls)}, mode={self.mode!r}, updates={self.n_updates})"
+
+    # -- internals ---------------------------------------------------------------
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("this explorer is closed; build a new one to explore again")
+
+    def _on_change(self, change) -> None:
+        if self._hold or self._running:
+            self._pending = True  # shown by the update already under way or at the end of set()
+            return
+        self._run()
+
+    def _run(self, raise_errors: bool = False) -> None:
+        self._running = True
+        try:
+            for _ in range(_MAX_PASSES):
+                self._pending = False
+                self._update_once(raise_errors)
+                if not self._pending:
+                    return
+            self._show_error(RuntimeError(
+                f"update kept changing the controls: still not settled after {_MAX_PASSES} passes"
+            ))
+        finally:
+            self._running = False
+
+    def _update_once(self, raise_errors: bool) -> None:
+        self.n_updates += 1
+        start = perf_counter()
+        try:
+            self._callback(self.values)
+            self._freeze_layout_once()
+            if self.measure or self.mode == "image":
+                self.figure.canvas.draw()  # synchronous; ipympl also sends the image
+            else:
+                self.figure.canvas.draw_idle()  # ipympl: drawn when the front end asks
+            drawn = perf_counter()
+            if self.mode == "image":
+                self.view.value = _png_bytes(self.figure.canvas)
+            done = perf_counter()
+        except Exception as err:
+            if raise_errors:
+                raise
+            self._show_error(err)
+            return
+        self.latencies.append((drawn if self.measure else done) - start)
+        if self.last_error is not None:
+            self.last_error = None
+            self.status.value = ""
+            self.status.layout.display = "none"
+
+    def _show_error(self, err: Exception) -> None:
+        self.last_error = err
+        message = html.escape(f"{type(err).__name__}: {err}")
+        self.status.value = (
+            f'<span style="color: {_ERROR_COLOUR}">update failed, figure not redrawn: {message}</span>'
+        )
+        self.status.layout.display = None  # shown
+
+    def _freeze_layout_once(self) -> None:
+        if self._engine is None or self._resize_cid is not None:
+            return
+        self._engine.execute(self.figure)
+        self.figure.set_layout_engine("none")  # keeps the positions just computed
+        self._resize_cid = self.figure.canvas.mpl_connect("resize_event", self._on_resize)
+
+    def _on_resize(self, event) -> None:
+        # Margins are in inches: a new size needs a new layout (ipympl draws next).
+        self._engine.execute(self.figure)
+
+    def _give_back_layout(self) -> None:
+        if self._resize_cid is not None:
+            self.figure.canvas.mpl_disconnect(self._resize_cid)
+            self.figure.set_layout_engine(self._engine)
+            self._resize_cid = None
+
+    def _close_own_widgets(self) -> None:
+        for widget in (self.widget, self._controls_box, self.status):
+            widget.close()
+        if self.mode == "image":
+            self.view.close()
+
+
+def measure_latency(explorer: Explorer, control, values) -> np.ndarray:
+    """Move one control through ``values`` and return the latency of each move, in seconds.
+
+    Each latency is the time from the change of the control to the end of a
+    synchronous full draw (``figure.canvas.draw()``, Agg): the callback plus
+    the redraw, as recorded by the explorer with ``measure`` on. The control
+    is set back to its starting value afterwards (one more update, not
+    measured). Every value must change the control, including the first.
+
+    Parameters
+    ----------
+    explorer : Explorer
+    control : str or widget
+        A name in ``explorer.controls``, or the widget itself.
+    values : sequence
+        The values to visit in turn, e.g. 30 values for a median and a p95.
+
+    Returns
+    -------
+    ndarray, shape (len(values),)
+    """
+    if not isinstance(explorer, Explorer):
+        raise TypeError(f"explorer must be an Explorer, got {type(explorer).__name__}")
+    explorer._check_open()
+    if isinstance(control, str):
+        if control not in explorer.controls:
+            raise ValueError(f"control must be one of {list(explorer.controls)}, got {control!r}")
+        name = control
+    else:
+        matches = [n for n, widget in explorer.controls.items() if widget is control]
+        if not matches:
+            raise ValueError(
+                f"control must be a name or a widget of this explorer ({list(explorer.controls)}), "
+                f"got {type(control).__name__}"
+            )
+        name = matches[0]
+    widget = explorer.controls[name]
+    values = list(values)
+    if not values:
+        raise ValueError("values must hold at least one value, got none")
+
+    start_value, measure = widget.value, explorer.measure
+    explorer.measure = True
+    latencies = np.empty(len(values))
+    try:
+        for i, value in enumerate(values):
+            before = explorer.n_updates
+            widget.value = value
+            passes = explorer.n_updates - before
+            if passes == 0:
+                raise ValueError(
+                    f"values[{i}] = {value!r} did not change {name} (it is {widget.value!r}): "
+                    "each value must differ from the one before and lie within the control's range"
+                )
+            if explorer.last_error is not None:
+                raise RuntimeError(f"the update for {name} = {value!r} failed") from explorer.last_error
+            latencies[i] = sum(list(explorer.latencies)[-passes:])
+    finally:
+        explorer.measure = measure
+        widget.value = start_value
+    return latencies
