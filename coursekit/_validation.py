@@ -15,6 +15,7 @@ __all__ = [
     "all_finite",
     "as_float_array",
     "check_batch_compatible",
+    "check_bool",
     "check_finite",
     "check_int",
     "check_int_tuple",
@@ -22,6 +23,7 @@ __all__ = [
     "check_labels",
     "check_params_vector",
     "check_rng",
+    "check_scalar",
 ]
 
 
@@ -100,6 +102,26 @@ def _fmt(x: float) -> str:
     if x == -np.inf:
         return "-inf"
     return f"{x:g}"
+
+
+def check_bool(name: str, value) -> bool:
+    """``True`` or ``False`` (numpy bools too), not merely truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def check_scalar(name: str, value, low: float = -np.inf, high: float = np.inf, *,
+                 low_open: bool = False, high_open: bool = False) -> float:
+    """One finite real number in the interval; an infinite bound is open."""
+    if low == -np.inf and high == np.inf:
+        arr = check_finite(name, value)
+    else:
+        arr = check_interval(name, value, low, high,
+                             low_open=low_open or low == -np.inf, high_open=high_open or high == np.inf)
+    if arr.ndim != 0:
+        raise ValueError(f"{name} must be a single number, got an array of shape {arr.shape}")
+    return float(arr)
 
 
 def check_int(name: str, value, low: int | None = None, high: int | None = None) -> int:

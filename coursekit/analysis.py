@@ -27,7 +27,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_float_array, check_batch_compatible, check_finite, check_interval
+from ._validation import as_float_array, check_batch_compatible, check_finite, check_interval, check_scalar
 
 __all__ = ["geometric_rate", "loglog_slope", "steps_to_tolerance", "tail_mean"]
 
@@ -51,17 +51,10 @@ def _check_records(k_name: str, k, values) -> tuple[np.ndarray, np.ndarray]:
     return k, values
 
 
-def _check_bound(name: str, value) -> float:
-    arr = check_finite(name, value)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
-    return float(arr)
-
-
 def _window(k_name: str, k: np.ndarray, k_min, k_max) -> tuple[np.ndarray, float, float]:
     """Boolean mask of the records with k_min ≤ k ≤ k_max (defaults: all of k)."""
-    lo = float(k.min()) if k_min is None else _check_bound("k_min", k_min)
-    hi = float(k.max()) if k_max is None else _check_bound("k_max", k_max)
+    lo = float(k.min()) if k_min is None else check_scalar("k_min", k_min)
+    hi = float(k.max()) if k_max is None else check_scalar("k_max", k_max)
     if lo > hi:
         raise ValueError(f"k_min must be <= k_max, got k_min = {lo:g}, k_max = {hi:g}")
     inside = (k >= lo) & (k <= hi)

@@ -38,6 +38,7 @@ import numpy as np
 
 from ._validation import (
     check_batch_compatible,
+    check_bool,
     check_finite,
     check_int,
     check_int_tuple,
@@ -282,8 +283,7 @@ def marginal_output_bias(y, n_classes, *, sigmoid: bool = False) -> np.ndarray:
     """
     n_classes = check_int("n_classes", n_classes, low=2)
     y = check_labels("y", y, n_classes)
-    if not isinstance(sigmoid, (bool, np.bool_)):
-        raise TypeError(f"sigmoid must be a bool, got {type(sigmoid).__name__} {sigmoid!r}")
+    sigmoid = check_bool("sigmoid", sigmoid)
     if sigmoid and n_classes != 2:
         raise ValueError(f"sigmoid=True needs n_classes == 2, got {n_classes}")
     counts = np.bincount(y, minlength=n_classes)

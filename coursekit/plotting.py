@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_finite, check_int
+from ._validation import as_float_array, check_bool, check_finite, check_int
 from .problems.base import Problem
 
 __all__ = ["FIGSIZE", "PALETTE", "contour_paths", "learning_curves"]
@@ -287,8 +287,7 @@ def contour_paths(
         )
     path_list = _split_paths(paths)
     labels = _check_labels(labels, len(path_list), "path")
-    if not isinstance(markers, (bool, np.bool_)):
-        raise TypeError(f"markers must be True or False, got {markers!r}")
+    markers = check_bool("markers", markers)
 
     levels = _check_levels(levels)
     minimizer = None if problem.minimizer is None else np.asarray(problem.minimizer, dtype=float)

@@ -80,7 +80,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
-from ._validation import check_finite, check_int
+from ._validation import check_bool, check_int, check_scalar
 
 __all__ = ["Explorer", "cached", "log_slider", "measure_latency"]
 
@@ -97,13 +97,6 @@ _ERROR_COLOUR = "#D55E00"  # vermillion of coursekit.plotting.PALETTE
 # --------------------------------------------------------------------------
 # Controls
 # --------------------------------------------------------------------------
-
-
-def _check_number(name: str, value) -> float:
-    arr = check_finite(name, value)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a single number, got an array of shape {arr.shape}")
-    return float(arr)
 
 
 def log_slider(
@@ -146,11 +139,9 @@ def log_slider(
     """
     if not isinstance(description, str):
         raise TypeError(f"description must be a string, got {type(description).__name__} {description!r}")
-    low = _check_number("low", low)
-    high = _check_number("high", high)
-    value = _check_number("value", value)
-    if not low > 0.0:
-        raise ValueError(f"low must be in (0, inf), got {low!r}")
+    low = check_scalar("low", low, 0.0, low_open=True)
+    high = check_scalar("high", high)
+    value = check_scalar("value", value)
     if not high > low:
         raise ValueError(f"high must be greater than low = {low!r}, got {high!r}")
     if not low <= value <= high:
@@ -366,9 +357,8 @@ class Explorer:
             raise TypeError(f"figure must be a matplotlib Figure, got {type(figure).__name__}")
         if not callable(update):
             raise TypeError(f"update must be a function of the values dict, got {type(update).__name__}")
-        for flag_name, flag in (("measure", measure), ("freeze_layout", freeze_layout)):
-            if not isinstance(flag, (bool, np.bool_)):
-                raise TypeError(f"{flag_name} must be True or False, got {flag!r}")
+        measure = check_bool("measure", measure)
+        freeze_layout = check_bool("freeze_layout", freeze_layout)
         max_latencies = check_int("max_latencies", max_latencies, low=1)
 
         self.controls = dict(controls)

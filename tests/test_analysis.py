@@ -133,7 +133,7 @@ def test_loglog_slope_inputs_unchanged():
         (dict(k=K, values=np.ones(1000), k_min=10, k_max=5), ValueError,
          r"k_min must be <= k_max, got k_min = 10, k_max = 5"),
         (dict(k=K, values=np.ones(1000), k_min=[1, 2]), ValueError,
-         r"k_min must be a single number, got shape \(2,\)"),
+         r"k_min must be a single number, got an array of shape \(2,\)"),
         (dict(k=[5.0, 5.0, 5.0], values=[1.0, 2.0, 3.0]), ValueError,
          r"k must take at least 2 distinct values in the window \[5, 5\], got only 5"),
         (dict(k=K, values="abc"), TypeError, r"values must be a real number or array"),

@@ -668,7 +668,7 @@ def test_bad_logistic_inputs_raise():
         LogisticRegression(np.full((4, 2), np.inf), [0, 1, 0, 1])
     with pytest.raises(ValueError, match="compute_minimum=True requires l2 > 0"):
         LogisticRegression(X, [0, 1, 0, 1], compute_minimum=True)
-    with pytest.raises(TypeError, match="fit_intercept must be a bool"):
+    with pytest.raises(TypeError, match="fit_intercept must be True or False"):
         LogisticRegression(X, [0, 1, 0, 1], fit_intercept=1)
     problem = LogisticRegression(X, [0, 1, 0, 1])
     with pytest.raises(ValueError, match="solve requires l2 > 0"):

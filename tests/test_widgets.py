@@ -615,7 +615,7 @@ def test_log_slider_keeps_low_value_and_high_exactly(low_exp, span, where):
         (("ε", 1.0, 0.5, 0.7), {}, ValueError, r"high must be greater than low = 1.0, got 0.5"),
         (("ε", 1e-3, 1.0, 2.0), {}, ValueError, r"value must be in \[0.001, 1.0\], got 2.0"),
         (("ε", 1e-3, 1.0, 1e-4), {}, ValueError, r"value must be in \[0.001, 1.0\], got 0.0001"),
-        (("ε", float("nan"), 1.0, 0.5), {}, ValueError, r"low must be finite, got nan"),
+        (("ε", float("nan"), 1.0, 0.5), {}, ValueError, r"low must be in \(0, inf\), got nan"),
         (("ε", 1e-3, float("inf"), 0.5), {}, ValueError, r"high must be finite, got inf"),
         (("ε", [1e-3, 1e-2], 1.0, 0.5), {}, ValueError, r"low must be a single number, got an array of shape \(2,\)"),
         (("ε", "small", 1.0, 0.5), {}, TypeError, r"low must be a real number or array, got str 'small'"),
@@ -655,8 +655,8 @@ def test_explorer_rejects_bad_arguments(small_figure):
         (({"a": a, "b": a}, fig, print), {}, ValueError, r"controls\['b'\] is the same widget as controls\['a'\]"),
         (({"a": a}, fig.axes[0], print), {}, TypeError, "figure must be a matplotlib Figure, got Axes"),
         (({"a": a}, fig, "update"), {}, TypeError, "update must be a function of the values dict, got str"),
-        (({"a": a}, fig, print), {"measure": 1}, TypeError, "measure must be True or False, got 1"),
-        (({"a": a}, fig, print), {"freeze_layout": None}, TypeError, "freeze_layout must be True or False, got None"),
+        (({"a": a}, fig, print), {"measure": 1}, TypeError, "measure must be True or False, got int 1"),
+        (({"a": a}, fig, print), {"freeze_layout": None}, TypeError, "freeze_layout must be True or False, got NoneType None"),
         (({"a": a}, fig, print), {"max_latencies": 0}, ValueError, r"max_latencies must be an integer in \[1, inf\], got 0"),
     ]
     for args, kwargs, error, message in cases:

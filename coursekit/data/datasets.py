@@ -29,7 +29,7 @@ from importlib import resources
 
 import numpy as np
 
-from .._validation import check_finite, check_int, check_interval, check_rng
+from .._validation import check_bool, check_finite, check_int, check_interval, check_rng, check_scalar
 
 __all__ = [
     "Dataset",
@@ -48,21 +48,6 @@ _N_DIGITS = 1797
 
 
 # -- small checks used only here --------------------------------------------
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
-    return bool(value)
-
-
-def _check_scalar(name: str, value, low: float, high: float = np.inf, **kwargs) -> float:
-    """A real scalar in the interval; ``high=inf`` is always open (no infinities)."""
-    arr = check_interval(name, value, low, high, high_open=kwargs.pop("high_open", high == np.inf),
-                         **kwargs)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} must be a scalar, got an array of shape {arr.shape}")
-    return float(arr)
-
-
 def _check_dtype(dtype) -> np.dtype:
     try:
         dt = np.dtype(dtype)
@@ -163,8 +148,8 @@ def load_digits(flatten: bool = True, scale: bool = True) -> tuple[np.ndarray, n
     >>> X.shape, y.shape, float(X.max())
     ((1797, 64), (1797,), 1.0)
     """
-    flatten = _check_bool("flatten", flatten)
-    scale = _check_bool("scale", scale)
+    flatten = check_bool("flatten", flatten)
+    scale = check_bool("scale", scale)
     raw = resources.files(__package__).joinpath(_DIGITS_FILE).read_bytes()
     with np.load(io.BytesIO(raw)) as npz:
         images = npz["images"].astype(np.float64)
@@ -208,9 +193,9 @@ def train_test_split(X, y, *, rng, test_fraction: float = 0.25, stratify: bool =
     X = np.asarray(X)
     y = np.asarray(y)
     rng = check_rng(rng)
-    test_fraction = _check_scalar("test_fraction", test_fraction, 0.0, 1.0,
+    test_fraction = check_scalar("test_fraction", test_fraction, 0.0, 1.0,
                                   low_open=True, high_open=True)
-    stratify = _check_bool("stratify", stratify)
+    stratify = check_bool("stratify", stratify)
     if X.ndim == 0 or not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
         raise TypeError(f"X must be a numeric array of shape (n, ...), got {X.dtype} {X.shape}")
     if y.ndim != 1 or len(y) != len(X):
@@ -275,7 +260,7 @@ def standardize(X_train, X_test, std_floor: float = 1e-8):
     """
     X_train = check_finite("X_train", X_train)
     X_test = check_finite("X_test", X_test)
-    std_floor = _check_scalar("std_floor", std_floor, 0.0)
+    std_floor = check_scalar("std_floor", std_floor, 0.0)
     if X_train.ndim < 2 or len(X_train) < 1:
         raise ValueError(f"X_train must have shape (n, ...) with n >= 1, got shape {X_train.shape}")
     if X_test.shape[1:] != X_train.shape[1:]:
@@ -291,9 +276,9 @@ def standardize(X_train, X_test, std_floor: float = 1e-8):
 
 def _digits_dataset(X, y, seed, test_fraction, standardize_, what):
     seed = check_int("seed", seed, low=0)
-    test_fraction = _check_scalar("test_fraction", test_fraction, 0.0, 1.0,
+    test_fraction = check_scalar("test_fraction", test_fraction, 0.0, 1.0,
                                   low_open=True, high_open=True)
-    standardize_ = _check_bool("standardize", standardize_)
+    standardize_ = check_bool("standardize", standardize_)
     X_tr, y_tr, X_te, y_te = train_test_split(
         X, y, rng=np.random.default_rng(seed), test_fraction=test_fraction, stratify=True
     )
@@ -348,7 +333,7 @@ def _regression(n, d, rng, noise, n_test, theta_true, feature_scales, dtype, wha
     n = check_int("n", n, low=1)
     d = check_int("d", d, low=1)
     rng = check_rng(rng)
-    noise = _check_scalar("noise", noise, 0.0)
+    noise = check_scalar("noise", noise, 0.0)
     n_test = check_int("n_test", n_test, low=0)
     dtype = _check_dtype(dtype)
     if theta_true is not None:
@@ -472,7 +457,7 @@ def make_classification(n: int, d: int, rng, n_classes: int = 2, separation: flo
     d = check_int("d", d, low=1)
     rng = check_rng(rng)
     n_classes = check_int("n_classes", n_classes, low=2)
-    separation = _check_scalar("separation", separation, 0.0)
+    separation = check_scalar("separation", separation, 0.0)
     n_test = check_int("n_test", n_test, low=0)
     if d < n_classes - 1:
         raise ValueError(

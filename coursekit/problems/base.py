@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite, check_int, check_interval, check_params_vector, check_rng
+from .._validation import check_finite, check_int, check_params_vector, check_rng, check_scalar
 
 __all__ = ["FiniteSumProblem", "Problem"]
 
@@ -178,7 +178,4 @@ def check_design(name: str, X, n_cols: int | None = None) -> np.ndarray:
 
 def check_l2(l2) -> float:
     """The weight-decay coefficient λ of (λ/2)‖w‖²: one finite number ≥ 0."""
-    arr = check_interval("l2", l2, 0.0, np.inf, high_open=True)
-    if arr.ndim != 0:
-        raise ValueError(f"l2 must be a single number in [0, inf), got shape {arr.shape}")
-    return float(arr)
+    return check_scalar("l2", l2, 0.0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite, check_int, check_labels
+from .._validation import check_bool, check_finite, check_int, check_labels
 from .base import FiniteSumProblem, check_design, check_l2, readonly_copy
 
 __all__ = ["LogisticRegression"]
@@ -70,10 +70,8 @@ class LogisticRegression(FiniteSumProblem):
     ):
         self.X = check_design("X", X)
         n, p = self.X.shape
-        if not isinstance(fit_intercept, (bool, np.bool_)):
-            raise TypeError(f"fit_intercept must be a bool, got {type(fit_intercept).__name__}")
-        if not isinstance(compute_minimum, (bool, np.bool_)):
-            raise TypeError(f"compute_minimum must be a bool, got {type(compute_minimum).__name__}")
+        check_bool("fit_intercept", fit_intercept)
+        check_bool("compute_minimum", compute_minimum)
         self.fit_intercept = bool(fit_intercept)
         if n_classes is None:
             labels = check_labels("y", y, n=n)
