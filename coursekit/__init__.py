@@ -24,6 +24,24 @@ analysis
     learning curves.
 plotting
     Learning curves and optimizer paths over contour lines, as (fig, ax).
+momentum_theory
+    Heavy-ball momentum on a quadratic, one eigen-direction at a time: the
+    2×2 iteration matrix, its stability region and convergence rate, and
+    the optimal (ε, α) for a condition number κ.
+physics
+    Momentum as a particle with mass under a force and a drag (eqs.
+    8.18-8.20): viscous, turbulent and dry-friction drag, Euler steps and a
+    fine reference integration.
+conventions
+    The same updates as PyTorch, optax and damped (fast.ai) libraries write
+    them, and the exact change of variables to the book's form.
+experiments
+    The experiments behind each lecture's claims, one module per topic.
+figures
+    The lectures' static figures, one module per topic, as (fig, ax).
+explorers
+    The lectures' interactive explorers, one module per topic (needs
+    ipywidgets, like ``widgets``).
 widgets
     Explorers: sliders that re-run an experiment and redraw a figure in
     place. Needs ipywidgets (the ``course`` extra), so it is not imported
