@@ -5,7 +5,8 @@
    javascript, and stderr carries machine-specific warnings, so none of them
    can stay identical across machines; they are left out of the comparison
    for every notebook. text/plain (the printed numbers) is still compared.
-2. Unit tests draw with matplotlib's non-interactive Agg backend.
+2. Unit tests draw with matplotlib's non-interactive Agg backend, and BLAS
+   runs on one thread.
 3. Hypothesis draws its examples from a fixed seed (``derandomize``), so
    every test, property tests included, is reproducible run to run.
 """
@@ -13,6 +14,12 @@
 from __future__ import annotations
 
 import os
+
+# One BLAS thread, in this process and in the kernels nbval starts (they
+# inherit os.environ). The course's matrices are small: threads buy nothing,
+# and on a busy 2-core machine they make every product several times slower.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
 NBVAL_SKIP_COMPARE = ("text/html", "application/javascript", "stderr")
 
