@@ -1,0 +1,306 @@
+"""Choosing the initial learning rate ε_0 (book section 8.3.1, claims C4 and C5).
+
+Two experiments on the real digits data (softmax regression, eq. 6.29, on
+:func:`coursekit.data.digits_split`), both run on the batched runner:
+
+- :func:`learning_rate_curves` (C4): learning curves of SGD (Algorithm 8.1)
+  for a too small, a good and a too large constant ε. It measures how far
+  each run got, whether the cost *rose*, and how often it went up.
+- :func:`sweep_initial_rate` (C5): a grid of ε_0 × several seeds in ONE
+  runner call (ε_0 is an array that broadcasts over θ's batch), with the
+  linear schedule of eq. 8.14. It compares the ε_0 that looks best after
+  100 iterations with the ε_0 that is best after the whole budget, and with
+  the ε_0 that reaches a target cost first, and applies the practical rule
+  (take a rate above the best-looking one, but below instability).
+
+>>> result = learning_rate_curves(lrs=(0.01, 0.3), steps=20, record_every=10)
+>>> result.status
+('finished 20 steps', 'finished 20 steps')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_int, check_interval, check_scalar
+from ..analysis import steps_to_tolerance
+from ..data import digits_split
+from ..optimizers import sgd
+from ..problems import LogisticRegression
+from ..runner import run
+from ..schedules import linear_decay
+
+__all__ = [
+    "CurvesResult",
+    "SweepResult",
+    "digits_softmax",
+    "learning_rate_curves",
+    "sweep_initial_rate",
+]
+
+
+def digits_softmax(l2: float = 1e-3, seed: int = 0) -> LogisticRegression:
+    """Softmax regression on the course's digits split (1,348 training images, 10 classes).
+
+    J(θ) = (1/n) Σ_i −log softmax(x̃_iᵀW)_{y_i} + (l2/2)‖w‖² (eq. 6.29 with the
+    weight decay of section 7.1.1), θ of length d = 65·10 = 650. With
+    ``l2 > 0`` the cost has a unique minimum; with ``l2 = 0`` it has none on
+    these (linearly separable) data: J keeps falling as ‖θ‖ grows.
+
+    >>> problem = digits_softmax()
+    >>> problem.dim, problem.n_train, round(float(problem.loss(np.zeros(650))), 4)
+    (650, 1348, 2.3026)
+    """
+    l2 = check_scalar("l2", l2, 0.0)
+    seed = check_int("seed", seed, low=0)
+    data = digits_split(seed=seed)
+    return LogisticRegression(data.X, data.y, n_classes=10, l2=l2,
+                              name=f"softmax regression on digits, l2={l2:g}")
+
+
+def _check_lrs(lrs) -> np.ndarray:
+    arr = check_interval("lrs", lrs, 0.0, np.inf, low_open=True, high_open=True)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"lrs must be a non-empty 1-D sequence of learning rates, got shape {arr.shape}")
+    if np.any(np.diff(arr) <= 0):
+        raise ValueError(f"lrs must be strictly increasing, got {arr.tolist()}")
+    return arr.copy()
+
+
+# --------------------------------------------------------------------------
+# C4: too small, good, too large
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurvesResult:
+    """Learning curves of SGD with constant ε on the digits (claim C4). n = len(lrs).
+
+    lrs : (n,)                  the constant rates ε
+    steps : (R,) int            iteration k of each record
+    loss : (R, n)               J(θ_k), NaN after a divergence
+    start_loss : float          J(θ_0) (the same θ_0 = 0 for every run)
+    final_loss : (n,)           J at the last record (NaN if diverged)
+    rise_ratio : (n,)           J(θ_K) / J(θ_0): above 1 means the cost rose
+    max_ratio : (n,)            max_k J(θ_k) / J(θ_0)
+    frac_up : (n,)              fraction of recorded steps at which J went up
+    status : tuple of n str     "finished K steps" or "diverged at step k"
+    diverged_at : (n,) int      −1 when the run did not diverge
+    batch_size, l2 : the minibatch size m and the weight decay
+    """
+
+    lrs: np.ndarray
+    steps: np.ndarray
+    loss: np.ndarray
+    start_loss: float
+    final_loss: np.ndarray
+    rise_ratio: np.ndarray
+    max_ratio: np.ndarray
+    frac_up: np.ndarray
+    status: tuple
+    diverged_at: np.ndarray
+    batch_size: int
+    l2: float
+
+
+def learning_rate_curves(
+    lrs=(0.003, 0.3, 30.0),
+    *,
+    steps: int = 500,
+    batch_size: int = 32,
+    l2: float = 1e-3,
+    seed: int = 0,
+    record_every: int = 5,
+) -> CurvesResult:
+    """SGD (Algorithm 8.1, θ ← θ − ε g) with each constant ε in ``lrs``, from θ_0 = 0.
+
+    All runs are one batched runner call with ε an array of shape (n,) and
+    minibatches of size m = ``batch_size`` drawn independently per run from
+    ``np.random.default_rng(seed)``. The measured numbers describe the three
+    regimes of section 8.3.1: a too small ε ends high (``final_loss``), a
+    too large ε makes the cost rise (``rise_ratio`` > 1, or a reported
+    divergence) and go up at many steps (``frac_up``), a good ε oscillates
+    gently while the cost falls.
+    """
+    lrs = _check_lrs(lrs)
+    steps = check_int("steps", steps, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    seed = check_int("seed", seed, low=0)
+    record_every = check_int("record_every", record_every, low=1)
+    problem = digits_softmax(l2=l2)
+    result = run(problem, sgd(lrs), np.zeros(problem.dim), steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed), record_every=record_every)
+    loss = result.loss
+    start = float(loss[0, 0])
+    final = loss[-1]
+    with np.errstate(invalid="ignore"):
+        went_up = np.diff(loss, axis=0) > 0  # NaN after a divergence counts as not up
+    return CurvesResult(
+        lrs=lrs,
+        steps=result.steps,
+        loss=loss,
+        start_loss=start,
+        final_loss=final,
+        rise_ratio=final / start,
+        max_ratio=np.nanmax(loss, axis=0) / start,
+        frac_up=went_up.mean(axis=0),
+        status=tuple(result.status(i) for i in range(lrs.size)),
+        diverged_at=result.diverged_at,
+        batch_size=batch_size,
+        l2=problem.l2,
+    )
+
+
+# --------------------------------------------------------------------------
+# C5: the sweep of ε_0
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A sweep of ε_0 × seeds with the linear schedule of eq. 8.14 (claim C5).
+
+    S = len(lrs) rates, N = ``seeds`` independent minibatch streams.
+
+    lrs : (S,)                      the grid of ε_0
+    steps : (R,) int                iteration k of each record
+    loss : (R, N, S)                J(θ_k), NaN after a divergence
+    early_step : int                k at which the "first look" is taken (100)
+    early_loss, final_loss : (N, S) J at k = early_step and at the end
+    mean_early, mean_final : (S,)   their means over seeds
+    target : float                  the target cost
+    steps_to_target : (N, S) int    first recorded k from which J stays ≤ target, −1 if never
+    median_steps_to_target : (S,)   median over seeds (inf when most seeds never reach it)
+    best_early_lr : float           argmin over ε_0 of mean_early
+    best_final_lr : float           argmin over ε_0 of mean_final
+    fastest_lr : float              argmin of median_steps_to_target (NaN if none reaches it)
+    final_to_early_ratio : float    best_final_lr / best_early_lr
+    rule_lr : float                 the practical rule: the largest ε_0 ≥ best_early_lr whose
+                                    mean_early ≤ rule_tolerance × min(mean_early)
+    rule_final_loss, best_final_loss : float   mean_final at rule_lr and at best_final_lr
+    unstable_lr : float             smallest ε_0 whose mean_early ≥ J(θ_0) (NaN if none)
+    start_loss : float              J(θ_0)
+    l2, final_fraction, batch_size, rule_tolerance : the settings
+    """
+
+    lrs: np.ndarray
+    steps: np.ndarray
+    loss: np.ndarray
+    early_step: int
+    early_loss: np.ndarray
+    final_loss: np.ndarray
+    mean_early: np.ndarray
+    mean_final: np.ndarray
+    target: float
+    steps_to_target: np.ndarray
+    median_steps_to_target: np.ndarray
+    best_early_lr: float
+    best_final_lr: float
+    fastest_lr: float
+    final_to_early_ratio: float
+    rule_lr: float
+    rule_final_loss: float
+    best_final_loss: float
+    unstable_lr: float
+    start_loss: float
+    l2: float
+    final_fraction: float
+    batch_size: int
+    rule_tolerance: float
+
+
+def sweep_initial_rate(
+    lrs=None,
+    *,
+    seeds: int = 4,
+    steps: int = 1000,
+    early_step: int = 100,
+    batch_size: int = 32,
+    l2: float = 1e-3,
+    final_fraction: float = 0.01,
+    target: float = 0.1,
+    rule_tolerance: float = 2.0,
+    seed: int = 0,
+    record_every: int = 25,
+) -> SweepResult:
+    """Sweep ε_0 over a log grid × ``seeds`` seeds in ONE batched runner call.
+
+    Each run is SGD with the linear schedule of eq. 8.14, ε_k = (1 − k/τ) ε_0
+    + (k/τ) ε_τ with ε_τ = ``final_fraction`` · ε_0 and τ = ``steps`` (the
+    book's rule of thumb ε_τ ≈ 1% of ε_0), from θ_0 = 0 on
+    :func:`digits_softmax`. ε_0 is an array of shape (S,) and ``repeats``
+    adds the seed axis, so θ has batch shape (N, S).
+
+    ``lrs`` defaults to 13 values from 3·10⁻³ to 30 (three per decade).
+    ``early_step`` must be a recorded step (a multiple of ``record_every``).
+    The practical rule of section 8.3.1 (look at the first iterations, then
+    go above the best-looking rate but stay below instability) is made
+    concrete as ``rule_lr``: the largest ε_0 ≥ ``best_early_lr`` whose early
+    loss is at most ``rule_tolerance`` times the best early loss.
+    """
+    lrs = np.geomspace(3e-3, 30.0, 13) if lrs is None else _check_lrs(lrs)
+    if lrs.size < 2:
+        raise ValueError(f"lrs must hold at least 2 rates to compare, got {lrs.size}")
+    seeds = check_int("seeds", seeds, low=1)
+    steps = check_int("steps", steps, low=2)
+    record_every = check_int("record_every", record_every, low=1)
+    early_step = check_int("early_step", early_step, low=1, high=steps - 1)
+    if early_step % record_every:
+        raise ValueError(
+            f"early_step must be a multiple of record_every = {record_every} so that it is "
+            f"recorded, got {early_step}"
+        )
+    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    final_fraction = check_scalar("final_fraction", final_fraction, 0.0, 1.0)
+    target = check_scalar("target", target, 0.0, low_open=True)
+    rule_tolerance = check_scalar("rule_tolerance", rule_tolerance, 1.0)
+    seed = check_int("seed", seed, low=0)
+
+    problem = digits_softmax(l2=l2)
+    schedule = linear_decay(lrs, final_fraction * lrs, steps)
+    result = run(problem, sgd(schedule), np.zeros(problem.dim), steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed), repeats=seeds, record_every=record_every)
+    loss = result.loss
+    early_index = int(np.flatnonzero(result.steps == early_step)[0])
+    early, final = loss[early_index], loss[-1]
+    # A diverged run counts as infinitely bad, not as missing.
+    mean_early = np.where(np.isnan(early), np.inf, early).mean(axis=0)
+    mean_final = np.where(np.isnan(final), np.inf, final).mean(axis=0)
+    hits = steps_to_tolerance(result.steps, loss, target)
+    median_hits = np.median(np.where(hits >= 0, hits, np.inf), axis=0)
+
+    best_early_lr = float(lrs[np.argmin(mean_early)])
+    best_final_lr = float(lrs[np.argmin(mean_final)])
+    fastest_lr = float(lrs[np.argmin(median_hits)]) if np.isfinite(median_hits).any() else float("nan")
+    good_enough = (lrs >= best_early_lr) & (mean_early <= rule_tolerance * mean_early.min())
+    rule_index = int(np.flatnonzero(good_enough)[-1])
+    start = float(loss[0, 0, 0])
+    unstable = np.flatnonzero(mean_early >= start)
+    return SweepResult(
+        lrs=lrs,
+        steps=result.steps,
+        loss=loss,
+        early_step=early_step,
+        early_loss=early,
+        final_loss=final,
+        mean_early=mean_early,
+        mean_final=mean_final,
+        target=target,
+        steps_to_target=hits,
+        median_steps_to_target=median_hits,
+        best_early_lr=best_early_lr,
+        best_final_lr=best_final_lr,
+        fastest_lr=fastest_lr,
+        final_to_early_ratio=best_final_lr / best_early_lr,
+        rule_lr=float(lrs[rule_index]),
+        rule_final_loss=float(mean_final[rule_index]),
+        best_final_loss=float(mean_final.min()),
+        unstable_lr=float(lrs[unstable[0]]) if unstable.size else float("nan"),
+        start_loss=start,
+        l2=problem.l2,
+        final_fraction=final_fraction,
+        batch_size=batch_size,
+        rule_tolerance=rule_tolerance,
+    )

@@ -1,0 +1,203 @@
+"""Explorers of the momentum lecture (section 8.3.2, Figure 8.5).
+
+- :func:`canyon_explorer`: sliders ε, α and κ; the paths of gradient
+  descent and momentum on the canyon J(θ) = ½(θ₁² + κ θ₂²), redrawn live,
+  with the iterations each needs to reach a tolerance.
+- :func:`rate_map_explorer`: the heavy-ball rate over (ε·L, α) for a κ
+  (one heat map per κ, computed once and cached), with a marker that
+  follows the ε and α sliders and its rate ρ printed.
+
+Both only move existing artists in their update; runs and maps are cached
+with :func:`coursekit.widgets.cached`.
+"""
+
+from __future__ import annotations
+
+import ipywidgets
+import numpy as np
+
+from .. import momentum_theory as theory
+from .._validation import check_int, check_scalar
+from ..analysis import steps_to_tolerance
+from ..experiments.momentum import rate_map
+from ..figures.momentum import draw_rate_image
+from ..plotting import PALETTE
+from ..widgets import Explorer, cached, log_slider
+
+__all__ = ["canyon_explorer", "canyon_paths", "count_text", "rate_map_explorer", "rate_text"]
+
+#: Start of every canyon run, far along the valley and off its floor.
+THETA0 = (-10.0, 1.0)
+
+#: Radii along θ₁ of the contour ellipses J = r²/2 drawn in the canyon explorer.
+_RADII = np.geomspace(0.25, 14.0, 12)
+_ANGLES = np.linspace(0.0, 2.0 * np.pi, 181)
+
+
+@cached(maxsize=128)
+def canyon_paths(lr: float, momentum: float, condition_number: float, steps: int = 300,
+                 tol: float = 1e-6):
+    """(GD path (R, 2), momentum path (R, 2), GD steps, momentum steps) on the canyon.
+
+    Algorithm 8.2 with α = (0, momentum) and the same ε, from θ_0 = THETA0
+    on J(θ) = ½(θ₁² + κ θ₂²). The canyon is axis-aligned, so each
+    coordinate follows its own 2 × 2 recursion
+    (:func:`coursekit.momentum_theory.trajectory`), the same iterates as
+    :func:`coursekit.runner.run` at a fraction of its cost per step. The
+    step counts are the iterations until J − J* stays ≤ ``tol`` (−1:
+    never within ``steps``, or diverged). A diverging path is cut (NaN)
+    once it leaves |θ| ≤ 1e6. Cached on its arguments.
+    """
+    alphas = np.array([0.0, momentum])
+    x1, _ = theory.trajectory(lr, alphas, 1.0, THETA0[0], steps)
+    x2, _ = theory.trajectory(lr, alphas, condition_number, THETA0[1], steps)
+    paths = np.stack([x1, x2], axis=-1)  # (R, 2 methods, 2 coordinates)
+    with np.errstate(over="ignore", invalid="ignore"):
+        excess = 0.5 * (x1 * x1 + condition_number * x2 * x2)
+        gone = np.logical_or.accumulate(~(np.abs(paths) <= 1e6).all(axis=-1), axis=0)
+    paths[gone] = np.nan
+    excess[gone] = np.nan
+    hit = steps_to_tolerance(np.arange(steps + 1), excess, tol)
+    return paths[:, 0], paths[:, 1], int(hit[0]), int(hit[1])
+
+
+def count_text(gd_steps: int, momentum_steps: int, steps: int, tol: float) -> str:
+    """The explorer's caption: iterations to J − J* ≤ tol for each method."""
+    def show(n):
+        return f"{n}" if n > 0 else f"> {steps} (not reached)"
+
+    text = f"steps to J−J* ≤ {tol:g}: GD {show(gd_steps)}, momentum {show(momentum_steps)}"
+    if gd_steps > 0 and momentum_steps > 0:
+        text += f" ({gd_steps / momentum_steps:.1f}×)"
+    return text
+
+
+def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_number: float = 50.0,
+                    *, steps: int = 300, tol: float = 1e-6) -> Explorer:
+    """Sliders ε, α, κ over the canyon paths of gradient descent and momentum.
+
+    Both methods use the same ε; gradient descent has α = 0. The contour
+    ellipses J = r²/2 (semi-axes r and r/√κ) are moved when κ changes, so
+    no artist is created after the first drawing.
+    """
+    lr = check_scalar("lr", lr, 1e-4, 0.2)
+    momentum = check_scalar("momentum", momentum, 0.0, 0.99)
+    condition_number = check_scalar("condition_number", condition_number, 2.0, 200.0)
+    steps = check_int("steps", steps, low=10, high=5000)
+    tol = check_scalar("tol", tol, 0.0, low_open=True)
+
+    import matplotlib.pyplot as plt
+    with plt.ioff():
+        fig, ax = plt.subplots(figsize=(7.0, 4.0), dpi=80, layout="constrained")
+    ellipses = [ax.plot([], [], color="0.7", linewidth=0.8, zorder=1)[0] for _ in _RADII]
+    (gd_line,) = ax.plot([], [], color=PALETTE[0], marker="o", markersize=2.5, linewidth=1.2,
+                         label="gradient descent (α = 0)", zorder=3)
+    (m_line,) = ax.plot([], [], color=PALETTE[1], marker="o", markersize=2.5, linewidth=1.2,
+                        label="momentum (same ε)", zorder=3)
+    ax.plot([THETA0[0]], [THETA0[1]], marker="s", markersize=7, color="white", markeredgecolor="black",
+            linestyle="none", zorder=4)
+    ax.plot([0.0], [0.0], marker="*", markersize=14, color=PALETTE[7], markeredgecolor="black",
+            linestyle="none", zorder=5)
+    # Few, short texts: drawing glyphs is most of the cost of a redraw.
+    ax.legend(handles=[gd_line, m_line], fontsize="small", loc="lower right", framealpha=0.9)
+    caption = ax.text(0.01, 0.98, "", transform=ax.transAxes, va="top", fontsize="small",
+                      bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"), zorder=6)
+    ax.set_xlim(-12.0, 6.0)
+    ax.set_ylim(-1.8, 1.8)
+    # Few ticks: rasterizing tick labels is most of the cost of a redraw.
+    ax.set_xticks([-10.0, -5.0, 0.0, 5.0])
+    ax.set_yticks([-1.0, 0.0, 1.0])
+    ax.set_xlabel("θ₁ (along the canyon)")
+    ax.set_ylabel("θ₂ (across)")
+    title = ax.set_title("")
+
+    def update(values):
+        kappa = float(values["condition_number"])
+        for line, r in zip(ellipses, _RADII):
+            line.set_data(r * np.cos(_ANGLES), r / np.sqrt(kappa) * np.sin(_ANGLES))
+        gd, mom, n_gd, n_m = canyon_paths(float(values["lr"]), float(values["momentum"]), kappa, steps, tol)
+        gd_line.set_data(gd[:, 0], gd[:, 1])
+        m_line.set_data(mom[:, 0], mom[:, 1])
+        caption.set_text(count_text(n_gd, n_m, steps, tol))
+        title.set_text(f"Canyon κ = {kappa:.4g} (□ start, ★ minimum)")
+
+    controls = {
+        "lr": log_slider("learning rate ε", 1e-3, 0.1, lr),
+        "momentum": ipywidgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
+                                           description="momentum α", continuous_update=True),
+        "condition_number": log_slider("condition number κ", 2.0, 200.0, condition_number),
+    }
+    return Explorer(controls, fig, update)
+
+
+def _ticker():
+    import matplotlib.ticker
+
+    return matplotlib.ticker
+
+
+@cached(maxsize=64)
+def _rate_map(condition_number: float):
+    return rate_map(condition_number, n_lr=161, n_momentum=100)
+
+
+def rate_text(lr_L: float, momentum: float, condition_number: float) -> str:
+    """The explorer's caption: ρ at (ε·L, α) against the optimum for κ."""
+    rate = theory.spectrum_rate(lr_L, momentum, 1.0 / condition_number, 1.0)
+    best = theory.optimal_parameters(1.0 / condition_number, 1.0)[2]
+    shown = "≥ 1 (diverges)" if rate >= 1.0 else f"{rate:.4f}"
+    return f"ρ = {shown}, optimum ρ* = {best:.4f}"
+
+
+def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number: float = 100.0) -> Explorer:
+    """Sliders ε·L, α, κ over the heavy-ball rate map (Polyak, 1964; Goh, 2017).
+
+    The map for each κ is computed once (cached); a κ move swaps the image
+    data and moves the optimum, an (ε, α) move only moves the marker and
+    the text.
+    """
+    lr_L = check_scalar("lr_L", lr_L, 0.01, 4.0)
+    momentum = check_scalar("momentum", momentum, 0.0, 0.99)
+    condition_number = check_scalar("condition_number", condition_number, 2.0, 1e4)
+
+    import matplotlib.pyplot as plt
+
+    first = _rate_map(condition_number)
+    with plt.ioff():
+        fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=80, layout="constrained")
+    image = draw_rate_image(ax, first)
+    colorbar = fig.colorbar(image, ax=ax, label="rate ρ (lower is faster)", extend="max")
+    colorbar.locator = _ticker().MaxNLocator(3)
+    colorbar.update_ticks()
+    # White line: the stability boundary ε·L = 2 + 2α (the same for every κ).
+    ax.plot(first.boundary_lr_L, first.boundary_momenta, color="white", linewidth=2.0)
+    (best,) = ax.plot([], [], marker="*", markersize=15, color=PALETTE[7], markeredgecolor="black",
+                      linestyle="none")
+    (marker,) = ax.plot([], [], marker="o", markersize=10, color=PALETTE[1], markeredgecolor="white",
+                        markeredgewidth=1.5, linestyle="none")
+    caption = ax.text(0.01, 0.98, "", transform=ax.transAxes, va="top", fontsize="small",
+                      bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+    ax.set_xticks([0.0, 1.0, 2.0, 3.0, 4.0])
+    ax.set_yticks([0.0, 0.5, 0.9])
+    ax.set_xlabel("learning rate × largest eigenvalue, ε·L")
+    ax.set_ylabel("momentum α")
+    title = ax.set_title("")
+
+    def update(values):
+        kappa = float(values["condition_number"])
+        result = _rate_map(kappa)
+        image.set_data(result.rate)
+        image.set_clim(result.best_rate, 1.0)
+        best.set_data([result.best_lr_L], [result.best_momentum])
+        marker.set_data([values["lr_L"]], [values["momentum"]])
+        caption.set_text(rate_text(float(values["lr_L"]), float(values["momentum"]), kappa))
+        title.set_text(f"κ = {kappa:.4g}: ● sliders, ★ optimum, white: stability edge")
+
+    controls = {
+        "lr_L": ipywidgets.FloatSlider(value=lr_L, min=0.01, max=4.0, step=0.01, description="ε·L",
+                                       continuous_update=True),
+        "momentum": ipywidgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
+                                           description="momentum α", continuous_update=True),
+        "condition_number": log_slider("condition number κ", 2.0, 1e4, condition_number),
+    }
+    return Explorer(controls, fig, update)

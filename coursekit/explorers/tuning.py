@@ -1,0 +1,129 @@
+"""An explorer for choosing ε_0 (book section 8.3.1, claims C4 and C5).
+
+:func:`learning_rate_explorer` shows, for the ε_0 on a log slider, the
+learning curve of a short SGD run on the digits (softmax regression, the
+linear schedule of eq. 8.14), next to the curves of the sweep's best-early
+and best-final ε_0, and a panel of the sweep's loss against ε_0 with a
+marker at the current ε_0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_int, check_scalar
+from ..experiments.tuning import SweepResult, digits_softmax
+from ..optimizers import sgd
+from ..plotting import FIGSIZE, PALETTE
+from ..runner import run
+from ..schedules import linear_decay
+from ..widgets import Explorer, cached, log_slider
+
+__all__ = ["learning_rate_explorer", "short_run"]
+
+_LOW, _HIGH = 1e-3, 30.0
+_SLIDER_STEPS = 36  # 8 positions per decade
+
+
+def short_run(lr0, *, steps: int = 200, batch_size: int = 32, final_fraction: float = 0.01,
+              l2: float = 1e-3, seed: int = 0, record_every: int = 5):
+    """(steps, loss) of SGD with ε_k linear from ε_0 to ``final_fraction``·ε_0 over ``steps`` (eq. 8.14).
+
+    ``lr0`` is a number or an array (one trajectory per entry, in one runner
+    call). Minibatches of size m = ``batch_size`` from
+    ``np.random.default_rng(seed)``, the same minibatch for every entry
+    (common random numbers), so entry j equals the run of ``lr0[j]`` alone;
+    θ_0 = 0 on :func:`digits_softmax`.
+    Returns the recorded k (R,) and J(θ_k) of shape (R,) or (R, len(lr0)).
+    """
+    lr0 = np.asarray(lr0, dtype=float)
+    steps = check_int("steps", steps, low=1)
+    problem = _problem(float(l2))
+    schedule = linear_decay(lr0, final_fraction * lr0, steps)
+    result = run(problem, sgd(schedule), np.zeros(problem.dim), steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed), noise="common", record_every=record_every)
+    return result.steps, result.loss
+
+
+@cached(maxsize=4)
+def _problem(l2: float):
+    return digits_softmax(l2=l2)
+
+
+def learning_rate_explorer(sweep: SweepResult, *, lr: float | None = None, steps: int = 200,
+                           seed: int = 0) -> Explorer:
+    """A log slider for ε_0 ∈ [10⁻³, 30] and the live learning curve it gives.
+
+    Left: J(θ_k) of a ``steps``-step run at the slider's ε_0 (all slider
+    positions, 8 per decade, are computed once in one batched run; a value
+    between positions shows the nearest one), over grey reference curves for the sweep's
+    best-early and best-final ε_0 (same schedule, same seed). Right: the
+    sweep's mean loss after ``sweep.early_step`` iterations and after its
+    budget against ε_0, both argmins dashed, and a vertical line at the
+    current ε_0. The settings (minibatch size, weight decay, ε_τ/ε_0) are
+    those of ``sweep``. ``lr`` is the initial ε_0 (default: the best-early one).
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(sweep, SweepResult):
+        raise TypeError(f"sweep must be a SweepResult, got {type(sweep).__name__}")
+    steps = check_int("steps", steps, low=10)
+    seed = check_int("seed", seed, low=0)
+    lr = sweep.best_early_lr if lr is None else check_scalar("lr", lr, _LOW, _HIGH)
+    settings = dict(steps=steps, batch_size=sweep.batch_size, final_fraction=sweep.final_fraction,
+                    l2=sweep.l2, seed=seed)
+
+    # Every position of the slider, precomputed in ONE runner call with a
+    # shared minibatch sequence (noise="common"): curve j is exactly the run
+    # that ε_0 = grid[j] gives alone, and a move only looks a curve up.
+    slider = log_slider("initial learning rate ε₀", _LOW, _HIGH, lr, steps=_SLIDER_STEPS)
+    grid = 10.0 ** np.linspace(slider.min, slider.max, _SLIDER_STEPS + 1)
+    ks, curves = short_run(grid, **settings)
+    _, reference = short_run(np.array([sweep.best_early_lr, sweep.best_final_lr]), **settings)
+
+    def nearest(lr0: float) -> int:
+        return int(np.argmin(np.abs(np.log(grid) - np.log(lr0))))
+
+    with plt.ioff():
+        fig, (ax, ax_sweep) = plt.subplots(1, 2, figsize=(FIGSIZE[0] * 1.6, FIGSIZE[1]),
+                                           layout="constrained")
+    ax.plot(ks, reference[:, 0], color="0.55", linestyle="--", linewidth=1.2,
+            label=f"best at k = {sweep.early_step}: ε₀ = {sweep.best_early_lr:.3g}")
+    ax.plot(ks, reference[:, 1], color="0.3", linestyle=":", linewidth=1.5,
+            label=f"best at k = {int(sweep.steps[-1])}: ε₀ = {sweep.best_final_lr:.3g}")
+    (live,) = ax.plot(ks, curves[:, nearest(lr)], color=PALETTE[1], linewidth=1.6, label="ε₀ on the slider")
+    ax.set_yscale("log")
+    ax.set_ylim(0.03, 30.0)
+    ax.set_xlabel("iteration k")
+    ax.set_ylabel("training cost J(θ_k)")
+    ax.set_title(f"A short run: {steps} steps, ε linear to {sweep.final_fraction:g}·ε₀")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize="small", loc="upper right", framealpha=0.9)
+    readout = ax.text(0.03, 0.04, "", transform=ax.transAxes, fontsize="small")
+
+    ax_sweep.plot(sweep.lrs, sweep.mean_early, "o-", color=PALETTE[1], markersize=3,
+                  label=f"sweep, k = {sweep.early_step}")
+    ax_sweep.plot(sweep.lrs, sweep.mean_final, "o-", color=PALETTE[0], markersize=3,
+                  label=f"sweep, k = {int(sweep.steps[-1])}")
+    ax_sweep.axvline(sweep.best_early_lr, color=PALETTE[1], linestyle="--", linewidth=1.0)
+    ax_sweep.axvline(sweep.best_final_lr, color=PALETTE[0], linestyle="--", linewidth=1.0)
+    marker = ax_sweep.axvline(lr, color="black", linewidth=1.5, label="ε₀ on the slider")
+    ax_sweep.set_xscale("log")
+    ax_sweep.set_yscale("log")
+    ax_sweep.set_xlim(_LOW, _HIGH)
+    ax_sweep.set_xlabel("initial learning rate ε₀")
+    ax_sweep.set_ylabel("mean training cost J")
+    ax_sweep.set_title("Where the slider sits in the sweep")
+    ax_sweep.grid(True, which="major", alpha=0.3)
+    ax_sweep.legend(fontsize="small", framealpha=0.9)
+
+    def update(values):
+        j = nearest(float(values["lr"]))
+        lr0, loss = grid[j], curves[:, j]
+        live.set_ydata(loss)
+        marker.set_xdata([lr0, lr0])
+        last = loss[-1]
+        readout.set_text(f"ε₀ = {lr0:.3g}: J after {steps} steps = {last:.4f}, "
+                         f"J rose at {np.mean(np.diff(loss) > 0):.0%} of records")
+
+    return Explorer({"lr": slider}, fig, update)

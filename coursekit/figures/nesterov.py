@@ -1,0 +1,137 @@
+"""Figures of the lecture on Nesterov momentum (section 8.3.3, claims C19, C20).
+
+Each function takes a result of :mod:`coursekit.experiments.nesterov` and
+returns ``(fig, ax)`` or ``(fig, axes)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..experiments.nesterov import BatchRates, ChangingLR, InterimPoints, StochasticRates
+from ..plotting import FIGSIZE, PALETTE, contour_paths, learning_curves
+
+__all__ = ["batch_rates_figure", "changing_lr_figure", "interim_points_figure",
+           "stochastic_rates_figure"]
+
+
+def _check(result, cls, name: str) -> None:
+    if not isinstance(result, cls):
+        raise TypeError(f"{name} must be a {cls.__name__} from experiments.nesterov, "
+                        f"got {type(result).__name__}")
+
+
+def interim_points_figure(result: InterimPoints):
+    """Two panels on the canyon: where momentum (eq. 8.15) and Nesterov (eq. 8.21) take g.
+
+    Each panel shows the path θ_0..θ_K, the look-ahead θ_k → θ_k + α v_k
+    (dashed), the interim point (open diamond) and the step −ε g drawn from
+    the point where g was evaluated (arrows): θ_k for momentum, the interim
+    point for Nesterov (Algorithm 8.3).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    _check(result, InterimPoints, "result")
+    fig, axes = plt.subplots(1, 2, figsize=(FIGSIZE[0] * 1.8, FIGSIZE[1] * 1.15),
+                             layout="constrained", sharey=True)
+    every = np.concatenate([result.theta["momentum"], result.theta["nesterov"],
+                            result.interim["momentum"], result.interim["nesterov"]])
+    lo, hi = every.min(axis=0), every.max(axis=0)
+    pad = 0.15 * (hi - lo)
+    extent = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+    titles = {"momentum": "momentum (Algorithm 8.2): g at θ",
+              "nesterov": "Nesterov (Algorithm 8.3): g at θ + αv"}
+    for ax, name, color in zip(axes, ("momentum", "nesterov"), (PALETTE[0], PALETTE[1])):
+        theta = result.theta[name]
+        interim = result.interim[name]
+        point = result.grad_point[name]
+        step = -result.lr * result.grad[name]
+        contour_paths(result.problem, theta, ax=ax, extent=extent, levels=12)
+        ax.get_lines()[0].set_color(color)
+        for k in range(len(interim)):
+            ax.plot([theta[k, 0], interim[k, 0]], [theta[k, 1], interim[k, 1]],
+                    linestyle="--", color="0.35", linewidth=1.0, zorder=3)
+            ax.annotate("", xy=point[k] + step[k], xytext=point[k],
+                        arrowprops=dict(arrowstyle="-|>", color=PALETTE[2], linewidth=1.6), zorder=5)
+            ax.text(theta[k, 0], theta[k, 1], f" {k}", fontsize=8, va="bottom", zorder=6)
+        ax.plot(interim[:, 0], interim[:, 1], linestyle="none", marker="D", markersize=6,
+                markerfacecolor="white", markeredgecolor="black", zorder=4)
+        ax.plot(point[:, 0], point[:, 1], linestyle="none", marker="o", markersize=4,
+                color=PALETTE[2], zorder=6)
+        ax.set_title(titles[name], fontsize="medium")
+        handles = [
+            Line2D([], [], color=color, marker="o", markersize=3, label="path θ_k (k labelled)"),
+            Line2D([], [], color="0.35", linestyle="--", label="look-ahead θ_k → θ_k + αv_k"),
+            Line2D([], [], linestyle="none", marker="D", markerfacecolor="white",
+                   markeredgecolor="black", label="interim point θ_k + αv_k"),
+            Line2D([], [], color=PALETTE[2], marker=">", label="−ε g, drawn where g is taken"),
+        ]
+        ax.legend(handles=handles, fontsize="x-small", loc="lower right", framealpha=0.9)
+    axes[1].set_ylabel("")
+    fig.suptitle(f"Momentum takes its gradient at θ, Nesterov at the look-ahead point θ + αv "
+                 f"(ε = {result.lr:g}, α = {result.momentum:g})")
+    return fig, axes
+
+
+def batch_rates_figure(result: BatchRates):
+    """Excess loss against k on log-log axes, with the fitted slopes in the legend (C20)."""
+    _check(result, BatchRates, "result")
+    keep = result.steps >= 1
+    labels = [f"{label}: slope {s:.3f}" for label, s in zip(result.labels, result.slopes)]
+    fig, ax = learning_curves(
+        result.steps[keep], result.excess[keep], labels, log_x=True, ylabel="J(θ_k) − J*",
+        title="Batch gradients, convex (singular H): α_k = (k−1)/(k+2) gives O(1/k²),\n"
+              "constant α only O(1/k) with a smaller constant",
+    )
+    ax.axvspan(result.k_min, result.k_max, color="0.9", zorder=0, label="fit window")
+    k = np.geomspace(result.k_min, result.k_max, 50)
+    for j, power in enumerate((1.0, 1.0, 2.0)):
+        ax.plot(k, result.constants[j] / k**power, color="black", linestyle=":", linewidth=1.0,
+                label="C/k and C/k² fits" if j == 0 else "_nolegend_")
+    ax.legend(fontsize="small", framealpha=0.9, loc="lower left")
+    return fig, ax
+
+
+def stochastic_rates_figure(result: StochasticRates):
+    """Seed-averaged excess loss of SGD, momentum and Nesterov, with the 10-90% seed band (C20)."""
+    _check(result, StochasticRates, "result")
+    keep = result.steps >= 1
+    steps = result.steps[keep]
+    labels = [f"{label}: slope {s:.2f} ± {se:.2f}"
+              for label, s, se in zip(result.labels, result.slopes, result.slope_se)]
+    fig, ax = learning_curves(
+        steps, result.mean_excess[keep], labels, log_x=True,
+        ylabel=f"J(θ_k) − J*, mean over {result.repeats} seeds",
+        title="Noisy gradients: SGD, momentum and Nesterov all decay like 1/k;\n"
+              "the look-ahead gives no acceleration",
+    )
+    low, high = np.percentile(result.excess[keep], [10, 90], axis=1)
+    for j in range(3):
+        ax.fill_between(steps, low[:, j], high[:, j], color=PALETTE[j], alpha=0.15, linewidth=0)
+    ax.axvspan(result.k_min, result.k_max, color="0.9", zorder=0)
+    ax.legend(fontsize="small", framealpha=0.9, loc="lower left")
+    return fig, ax
+
+
+def changing_lr_figure(result: ChangingLR):
+    """|library − book| per step when lr_k changes, for α = μ and for α_k = μ·lr_k/lr_{k−1}."""
+    _check(result, ChangingLR, "result")
+    curves = np.column_stack([result.momentum_naive, result.momentum_corrected,
+                              result.nesterov_naive, result.nesterov_corrected])
+    labels = ["momentum, α = μ", "momentum, α_k = μ·lr_k/lr_(k−1)",
+              "Nesterov, α = μ", "Nesterov, α_k = μ·lr_k/lr_(k−1)"]
+    # Exact agreement (0) cannot be drawn on a log axis: show it at the rounding level.
+    fig, ax = learning_curves(
+        result.steps, np.maximum(curves, 1e-17), labels,
+        ylabel="max |θ − θ_book|, |v − v_book|",
+        title="Changing lr: PyTorch momentum = the book with α_k = μ·lr_k/lr_(k−1);\n"
+              "PyTorch Nesterov matches the book with neither α",
+    )
+    # lrs[j + 1] != lrs[j]: update k = j + 2 is the first with the new rate.
+    for i, k in enumerate(np.flatnonzero(np.diff(result.lrs) != 0) + 2):
+        ax.axvline(k, color="0.5", linestyle=":", linewidth=1.0,
+                   label="lr changes" if i == 0 else "_nolegend_")
+    ax.set_ylim(1e-18, 1.0)
+    ax.legend(fontsize="small", framealpha=0.9, loc="center right")
+    return fig, ax

@@ -1,0 +1,113 @@
+"""Unit tests of coursekit.experiments.decay: oracles, shapes, bad input, purity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coursekit import schedules as S
+from coursekit.data import digits_split
+from coursekit.experiments import decay
+from coursekit.problems import LogisticRegression
+
+
+def test_noisy_quadratic_spectrum():
+    q = decay.noisy_quadratic()
+    np.testing.assert_allclose(q.eigenvalues, np.linspace(1.0, 2.0, 10))
+    assert q.noise == 1.0 and q.min_loss == 0.0
+
+
+@given(lr0=st.floats(0.01, 1.0), p=st.floats(0.0, 1.0), rate=st.floats(0.5, 0.99),
+       k=st.integers(1, 10_000))
+@settings(max_examples=30, deadline=None)
+def test_stack_schedules_matches_each_schedule(lr0, p, rate, k):
+    parts = (S.constant(lr0), S.polynomial_decay(lr0, p), S.exponential_decay(lr0, rate))
+    stacked = decay.stack_schedules(*parts)
+    expected = [lr0, lr0 * k ** (-p), lr0 * rate ** (k - 1)]
+    np.testing.assert_allclose(stacked(k), expected, rtol=1e-12)
+    table = stacked(np.arange(1, 6))
+    assert table.shape == (5, 3)
+
+
+def test_stack_schedules_bad_input():
+    with pytest.raises(ValueError, match="at least one schedule"):
+        decay.stack_schedules()
+    with pytest.raises(TypeError, match=r"schedules\[1\] must be a coursekit Schedule"):
+        decay.stack_schedules(S.constant(0.1), 0.1)
+    with pytest.raises(ValueError, match="scalar parameters"):
+        decay.stack_schedules(S.constant([0.1, 0.2]))
+
+
+def test_noise_floor_small_run_against_brute_force_loop():
+    # Three ε, one seed, 50 steps: the batched run equals a hand-written SGD loop.
+    lrs = np.array([0.05, 0.1, 0.2])
+    before = lrs.copy()
+    r = decay.noise_floor(lrs=lrs, steps=50, repeats=1, record_every=1, seed=3)
+    np.testing.assert_array_equal(lrs, before)
+    q = decay.noisy_quadratic()
+    rng = np.random.default_rng(3)
+    theta = np.full((1, 3, 10), 3.0)
+    for _ in range(50):
+        noise = rng.standard_normal((1, 3, 10))
+        theta = theta - lrs[:, None] * (q.eigenvalues * theta + noise)
+    excess = 0.5 * np.sum(q.eigenvalues * theta**2, axis=-1)[0]
+    np.testing.assert_allclose(r.sgd_excess[-1], excess, rtol=1e-12)
+    # Batch GD: each coordinate shrinks by (1 − ελ_i) per step.
+    gd = 0.5 * np.sum(q.eigenvalues * (9.0 * (1 - lrs[:, None] * q.eigenvalues) ** 100), axis=-1)
+    np.testing.assert_allclose(r.gd_final, gd, rtol=1e-10)
+    np.testing.assert_allclose(r.closed_form, q.stationary_excess_loss(lrs, 1))
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    (dict(lrs=[0.1, 0.2]), ValueError, "at least 3 learning rates"),
+    (dict(lrs=[0.1, 0.2, 1.5]), ValueError, r"lrs must be in \(0, 1\)"),
+    (dict(steps=5), ValueError, r"steps must be an integer in \[10, inf\], got 5"),
+    (dict(repeats=0.5), TypeError, "repeats must be an integer"),
+    (dict(tail_fraction=0.0), ValueError, r"tail_fraction must be in \(0, 1\]"),
+])
+def test_noise_floor_bad_input(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        decay.noise_floor(**kwargs)
+
+
+def test_robbins_monro_sums_partial_sums_by_hand():
+    r = decay.robbins_monro_sums(lr0=0.5, rate=0.8, n_terms=100)
+    k = np.arange(1, 101)
+    for i, values in enumerate([0.5 + 0 * k, 0.5 / k, 0.5 / np.sqrt(k), 0.5 * 0.8 ** (k - 1)]):
+        np.testing.assert_allclose(r.partial_sum[:, i], np.cumsum(values)[r.k - 1], rtol=1e-12)
+        np.testing.assert_allclose(r.partial_sum_squares[:, i], np.cumsum(values**2)[r.k - 1],
+                                   rtol=1e-12)
+    with pytest.raises(ValueError, match=r"rate must be in \(0, 1\), got 1.0"):
+        decay.robbins_monro_sums(rate=1.0)
+
+
+def test_schedules_on_run_noise_free_distance_oracle_and_validation():
+    r = decay.schedules_on_run(steps=200, repeats=2, record_every=10)
+    # Noise-free distance by a brute-force loop of exact-gradient steps.
+    q = decay.noisy_quadratic()
+    theta = np.full(10, 10.0)
+    for k in range(1, 201):
+        theta = theta - 0.8 * 0.9 ** (k - 1) * q.eigenvalues * theta
+    assert r.frozen_distance_noise_free == pytest.approx(np.linalg.norm(theta), rel=1e-10)
+    assert r.excess_mean.shape == (len(r.steps), 4)
+    with pytest.raises(ValueError, match=r"lr0 must be in \(0, 1\)"):
+        decay.schedules_on_run(lr0=1.0)
+
+
+def test_digits_problem_shape_minimum_and_validation():
+    problem, min_loss = decay.digits_problem()
+    assert problem.n_train == 1348 and problem.dim == 650
+    assert min_loss < float(problem.loss(np.zeros(650)))
+    with pytest.raises(ValueError, match=r"l2 must be in \(0, inf\)"):
+        decay.digits_problem(l2=0.0)
+
+
+def test_linear_schedule_digits_small_budget():
+    r = decay.linear_schedule_digits(passes=2, batch_size=64, repeats=1, n_records=5)
+    assert r.tau == 2 * 1348 // 64 and r.budget == r.tau + round(0.25 * r.tau)
+    assert r.excess_mean.shape == (len(r.steps), 3)
+    assert np.all(r.excess_mean > -1e-12)
+    with pytest.raises(ValueError, match=r"batch_size must be in \[1, 1348\], got 5000"):
+        decay.linear_schedule_digits(batch_size=5000)

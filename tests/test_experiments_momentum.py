@@ -1,0 +1,120 @@
+"""Experiments of the momentum lecture: closed-form and brute-force oracles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coursekit.experiments import momentum as M
+
+
+def test_first_steps_match_a_hand_written_loop():
+    r = M.first_steps(lr=0.2, momentum=0.5, curvature=2.0, theta0=-1.5, steps=5)
+    theta, v = -1.5, 0.0
+    for k in range(1, 6):
+        g = 2.0 * theta
+        v = 0.5 * v - 0.2 * g
+        theta = theta + v
+        assert r.grad[k] == pytest.approx(g, abs=1e-15)
+        assert r.velocity[k] == pytest.approx(v, abs=1e-15)
+        assert r.theta[k] == pytest.approx(theta, abs=1e-15)
+    table = r.table().splitlines()
+    assert len(table) == 7 and table[2].split()[0] == "1"
+
+
+def test_terminal_velocity_closed_form():
+    r = M.terminal_velocity(momenta=(0.3, 0.8), lr=0.05, gradient=(1.0, 2.0, 2.0), steps=300)
+    k = np.arange(301)[:, None]
+    np.testing.assert_allclose(r.ratio, 1 - np.array([0.3, 0.8]) ** k, atol=1e-13)
+    assert r.grad_norm == pytest.approx(3.0)
+    # ⌈ln 0.01 / ln α⌉ by brute force: the first k with α^k ≤ 0.01.
+    expected = [next(k for k in range(1, 1000) if a**k <= 0.01) for a in (0.3, 0.8)]
+    assert r.steps_to_99.tolist() == expected == r.steps_to_99_theory.tolist()
+    np.testing.assert_allclose(r.speedup, [1 / 0.7, 1 / 0.2], rtol=1e-12)
+
+
+def test_linear_cost_gradient_is_constant_and_input_unchanged():
+    g = np.array([1.0, -2.0])
+    problem = M.LinearCost(g)
+    g[0] = 5.0
+    theta = np.random.default_rng(0).normal(size=(4, 2))
+    np.testing.assert_array_equal(problem.grad(theta), np.tile([1.0, -2.0], (4, 1)))
+    np.testing.assert_allclose(problem.loss(theta), theta @ [1.0, -2.0])
+
+
+def test_canyon_race_paths_follow_the_recursion():
+    r = M.canyon_race(condition_number=20.0, lr=0.05, momentum=0.7, theta0=(-3.0, 0.5), steps=80, tol=1e-4)
+    theta, v = np.array([-3.0, 0.5]), np.zeros(2)
+    lam = np.array([1.0, 20.0])
+    for k in range(1, 81):
+        v = 0.7 * v - 0.05 * lam * theta
+        theta = theta + v
+        np.testing.assert_allclose(r.momentum_path[k], theta, rtol=1e-12, atol=1e-14)
+    gd = np.array([-3.0, 0.5]) * (1 - 0.05 * lam) ** 80
+    np.testing.assert_allclose(r.gd_path[-1], gd, rtol=1e-10)
+    for path, found in ((r.gd_path, r.gd_steps), (r.momentum_path, r.momentum_steps)):
+        excess = 0.5 * (path**2 @ lam)
+        assert found == next((k for k in range(81) if np.all(excess[k:] <= 1e-4)), -1)
+    assert r.gd_steps == -1 and r.momentum_steps > 0
+
+
+def test_canyon_race_defaults_are_gd_optimum_and_critical_damping():
+    r = M.canyon_race(condition_number=50.0, steps=10)
+    assert r.lr == pytest.approx(2.0 / 51.0)
+    assert r.momentum == pytest.approx((1 - np.sqrt(2.0 / 51.0)) ** 2)
+
+
+def test_rate_map_optimum_and_boundary():
+    r = M.rate_map(condition_number=25.0, n_lr=50, n_momentum=40)
+    assert r.rate.shape == (40, 50)
+    assert r.best_rate == pytest.approx(4.0 / 6.0)
+    assert r.gd_rate == pytest.approx(24.0 / 26.0)
+    np.testing.assert_allclose(r.boundary_lr_L, 2 + 2 * r.momenta)
+    assert np.all(r.rate >= r.best_rate - 1e-12)
+    # Right of the boundary every rate is ≥ 1.
+    outside = r.lr_L[None, :] > r.boundary_lr_L[:, None] + 1e-9
+    assert np.all(r.rate[outside] >= 1.0)
+
+
+def test_measured_rates_small():
+    r = M.measured_rates(condition_numbers=(5.0,), dim=4, e_folds=60.0, seed=1)
+    assert r.gd_theory[0] == pytest.approx(4.0 / 6.0)
+    assert r.relative_error_gd[0] < 1e-6
+    assert r.relative_error_momentum[0] < 0.03
+    assert r.momentum_measured[0] < r.gd_measured[0]
+
+
+def test_damping_modes_over_is_monotone_under_crosses_zero():
+    r = M.damping_modes(lr=0.1, curvature=1.0, over=0.1, under=0.9, steps=60)
+    assert r.momenta[1] == pytest.approx((1 - np.sqrt(0.1)) ** 2)
+    assert np.all(np.diff(r.theta[:, 0]) < 0) and np.all(r.theta[:, 0] > 0)
+    assert np.any(r.theta[:, 2] < 0)
+    np.testing.assert_allclose(r.rate_measured[[0, 2]], r.rate_theory[[0, 2]], rtol=0.01)
+
+
+def test_momentum_schedules_shapes_and_schedules():
+    r = M.momentum_schedules(steps=200, tau=100, repeats=3, dim=5)
+    assert r.excess.shape == (r.steps.size, 4) and r.final.shape == (4,)
+    k200 = np.searchsorted(r.steps, 200)
+    np.testing.assert_allclose(r.momentum_values[k200], [0.9, 0.99, 0.9, 0.99])
+    np.testing.assert_allclose(r.lr_values[k200], [0.05, 0.05, 0.0005, 0.0005])
+    assert len(r.table().splitlines()) == 5
+
+
+def test_bad_inputs_raise():
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\), got 1.5"):
+        M.first_steps(momentum=1.5)
+    with pytest.raises(ValueError, match=r"momenta must be in \[0, 1\)"):
+        M.terminal_velocity(momenta=(0.5, 1.0))
+    with pytest.raises(ValueError, match="gradient must be non-zero"):
+        M.terminal_velocity(gradient=(0.0, 0.0))
+    with pytest.raises(ValueError, match=r"theta0 must have shape \(\.\.\., 2\)"):
+        M.canyon_race(theta0=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="condition_number must be in"):
+        M.rate_map(condition_number=0.5)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        M.measured_rates(seed=1.5)
+    with pytest.raises(ValueError, match="over must be in"):
+        M.damping_modes(over=0.6)
+    with pytest.raises(ValueError, match="repeats must be an integer in"):
+        M.momentum_schedules(repeats=1)

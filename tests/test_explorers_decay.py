@@ -1,0 +1,58 @@
+"""Explorer of lecture 01: artists move to independently computed values; latency."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from coursekit.experiments.decay import noisy_quadratic  # noqa: E402
+from coursekit.explorers import decay as explorers  # noqa: E402
+from coursekit.widgets import measure_latency  # noqa: E402
+
+
+def _oracle_curve(lrs, seed=0, repeats=8, steps=300):
+    """Brute-force SGD loop with the same draws as the runner (noise N(0, 1), m = 1)."""
+    q = noisy_quadratic()
+    rng = np.random.default_rng(seed)
+    theta = np.full((repeats, q.dim), 3.0)
+    out = [np.mean(0.5 * np.sum(q.eigenvalues * theta**2, axis=-1))]
+    for k in range(1, steps + 1):
+        noise = rng.standard_normal((repeats, q.dim))
+        theta = theta - lrs[k - 1] * (q.eigenvalues * theta + noise)
+        out.append(np.mean(0.5 * np.sum(q.eigenvalues * theta**2, axis=-1)))
+    return np.array(out)
+
+
+def test_sliders_move_the_artists_to_the_right_values(strict_and_leak_free):
+    explorer = explorers.schedule_explorer()
+    top, bottom = explorer.figure.axes
+    explorer.set(lr0=0.2, ratio=0.1, tau=100)
+    k = np.arange(1, 301)
+    a = np.minimum(k / 100, 1.0)
+    expected_lr = (1 - a) * 0.2 + a * 0.02
+    np.testing.assert_allclose(top.get_lines()[0].get_ydata()[1:], expected_lr, rtol=1e-13)
+    np.testing.assert_allclose(bottom.get_lines()[0].get_ydata(), _oracle_curve(expected_lr),
+                               rtol=1e-10)
+    np.testing.assert_allclose(bottom.get_lines()[1].get_ydata(), _oracle_curve(np.full(300, 0.2)),
+                               rtol=1e-10)
+    assert "final J − J*" in bottom.texts[0].get_text()
+    explorer.close()
+
+
+def test_explorer_latency(strict_and_leak_free):
+    explorer = explorers.schedule_explorer()
+    latencies = measure_latency(explorer, "tau", list(range(20, 300, 40)))
+    explorer.close()
+    assert np.median(latencies) < 0.1
+
+
+def test_schedule_curves_bad_input():
+    with pytest.raises(ValueError, match=r"lr0 must be in \(0, 1\)"):
+        explorers.schedule_curves(1.5, 0.1, 100)
+    with pytest.raises(ValueError, match=r"ratio must be in \(0, 1\], got 0.0"):
+        explorers.schedule_curves(0.1, 0.0, 100)
+    with pytest.raises(ValueError, match="tau must be an integer >= 1"):
+        explorers.schedule_curves(0.1, 0.1, 0)

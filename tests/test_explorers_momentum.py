@@ -1,0 +1,89 @@
+"""Explorers of the momentum lecture: artists move to independently computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from coursekit import momentum_theory as T
+from coursekit.explorers import momentum as X
+from coursekit.widgets import measure_latency
+
+
+@pytest.fixture(autouse=True)
+def _clean(strict_and_leak_free):
+    yield
+
+
+def loop_paths(lr, alpha, kappa, steps):
+    """Algorithm 8.2 on the canyon, written out, from θ_0 = (−10, 1)."""
+    lam = np.array([1.0, kappa])
+    theta, v = np.array(X.THETA0), np.zeros(2)
+    out = [theta.copy()]
+    for _ in range(steps):
+        v = alpha * v - lr * lam * theta
+        theta = theta + v
+        out.append(theta.copy())
+    return np.array(out)
+
+
+def test_canyon_explorer_moves_paths_and_text():
+    explorer = X.canyon_explorer(steps=200)
+    ax = explorer.figure.axes[0]
+    gd_line = [l for l in ax.get_lines() if l.get_label().startswith("gradient descent")][0]
+    m_line = [l for l in ax.get_lines() if l.get_label().startswith("momentum")][0]
+    explorer.set(lr=0.03, momentum=0.8, condition_number=20.0)
+    np.testing.assert_allclose(m_line.get_xdata(), loop_paths(0.03, 0.8, 20.0, 200)[:, 0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gd_line.get_ydata(), loop_paths(0.03, 0.0, 20.0, 200)[:, 1], rtol=1e-12, atol=1e-12)
+    # The innermost contour ellipse has semi-axes r and r/√κ.
+    ellipse = ax.get_lines()[0]
+    assert np.max(ellipse.get_ydata()) == pytest.approx(np.max(ellipse.get_xdata()) / np.sqrt(20.0), rel=1e-3)
+    # Steps to J − J* ≤ 1e-6 for momentum, counted by brute force.
+    path = loop_paths(0.03, 0.8, 20.0, 200)
+    excess = 0.5 * (path[:, 0] ** 2 + 20.0 * path[:, 1] ** 2)
+    expected = next(k for k in range(201) if np.all(excess[k:] <= 1e-6))
+    assert f"momentum {expected}" in ax.texts[0].get_text()
+    explorer.close()
+
+
+def test_canyon_explorer_reports_divergence_without_error():
+    explorer = X.canyon_explorer(steps=100)
+    explorer.set(lr=0.09, condition_number=50.0)  # ε L = 4.5 > 2 + 2α: both diverge
+    assert explorer.last_error is None
+    assert "GD > 100 (not reached)" in explorer.figure.axes[0].texts[0].get_text()
+    explorer.close()
+
+
+def test_rate_map_explorer_marker_text_and_image():
+    explorer = X.rate_map_explorer()
+    ax = explorer.figure.axes[0]
+    explorer.set(lr_L=3.0, momentum=0.7, condition_number=49.0)
+    markers = [l for l in ax.get_lines() if len(l.get_xdata()) == 1]
+    xs = sorted(float(l.get_xdata()[0]) for l in markers)
+    best_lr_L = 4.0 / (1.0 + np.sqrt(1.0 / 49.0)) ** 2
+    np.testing.assert_allclose(xs, sorted([3.0, best_lr_L]))
+    rate = max(np.max(np.abs(np.linalg.eigvals([[1 - s, 0.7], [-s, 0.7]]))) for s in (3.0, 3.0 / 49.0))
+    assert f"ρ = {rate:.4f}" in ax.texts[0].get_text()
+    assert "optimum ρ* = 0.7500" in ax.texts[0].get_text()
+    image = np.asarray(ax.get_images()[0].get_array())
+    assert image.min() == pytest.approx(0.75, abs=0.02)
+    assert T.spectrum_rate(3.0, 0.7, 1 / 49.0, 1.0) == pytest.approx(rate, rel=1e-6)
+    explorer.close()
+
+
+def test_latency_median_under_100_ms():
+    explorer = X.canyon_explorer()
+    lat = measure_latency(explorer, "momentum", [0.5, 0.6, 0.7, 0.8, 0.9, 0.55, 0.65, 0.75])
+    explorer.close()
+    assert np.median(lat) < 0.1
+    explorer = X.rate_map_explorer()
+    lat = measure_latency(explorer, "lr_L", [1.0, 1.5, 2.5, 3.0, 3.5, 1.2, 2.2, 3.2])
+    explorer.close()
+    assert np.median(lat) < 0.1
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="condition_number must be in"):
+        X.canyon_explorer(condition_number=1000.0)
+    with pytest.raises(ValueError, match="lr_L must be in"):
+        X.rate_map_explorer(lr_L=5.0)

@@ -1,0 +1,69 @@
+"""coursekit.explorers.nesterov: the artists move to independently computed paths."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from coursekit.explorers import nesterov as X
+from coursekit.widgets import measure_latency
+
+pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
+
+
+def hand_path(lr, alpha, steps, look_ahead, lam=(1.0, 50.0), start=(-1.0, 0.5)):
+    lam = np.array(lam)
+    theta, v = np.array(start), np.zeros(2)
+    path = [theta]
+    for _ in range(steps):
+        point = theta + alpha * v if look_ahead else theta
+        v = alpha * v - lr * lam * point
+        theta = theta + v
+        path.append(theta)
+    return np.array(path)
+
+
+def test_moving_sliders_moves_both_paths_and_the_text():
+    explorer = X.canyon_explorer(steps=120)
+    ax = explorer.figure.axes[0]
+    explorer.set(lr=0.01, momentum=0.6)
+    for index, look_ahead in ((0, False), (3, True)):
+        expected = hand_path(0.01, 0.6, 120, look_ahead)
+        np.testing.assert_allclose(np.column_stack(ax.get_lines()[index].get_data()), expected,
+                                   atol=1e-12)
+    # Hitting times by brute force: first k from which J stays ≤ 1e-4.
+    text = ax.texts[0].get_text()
+    for name, look_ahead in (("momentum", False), ("Nesterov", True)):
+        path = hand_path(0.01, 0.6, 120, look_ahead)
+        loss = 0.5 * (path[:, 0] ** 2 + 50 * path[:, 1] ** 2)
+        below = loss <= 1e-4
+        k = next((i for i in range(121) if below[i:].all()), None)
+        expected = f"{name}: {k} iterations" if k is not None else f"{name}: not within 120 iterations"
+        assert expected in text
+    explorer.close()
+
+
+def test_divergence_is_reported():
+    explorer = X.canyon_explorer(steps=100)
+    explorer.set(lr=0.07, momentum=0.8)  # ελ = 3.5 < 2(1+α) for momentum, > Nesterov's limit
+    text = explorer.figure.axes[0].texts[0].get_text()
+    assert "Nesterov: diverged at k =" in text and "momentum: diverged" not in text
+    explorer.close()
+
+
+def test_latency_median_under_100_ms():
+    explorer = X.canyon_explorer()
+    latencies = measure_latency(explorer, "momentum", [0.5, 0.6, 0.7, 0.85, 0.9, 0.95, 0.3])
+    explorer.close()
+    assert np.median(latencies) < 0.1
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match=r"lr must be in \[0.001, 0.08\], got 0.5"):
+        X.canyon_explorer(lr=0.5)
+    with pytest.raises(ValueError, match=r"theta0 must have shape \(2,\)"):
+        X.canyon_explorer(theta0=[1.0])
