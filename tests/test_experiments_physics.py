@@ -1,0 +1,118 @@
+"""coursekit.experiments.physics: results against independent oracles, and bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from coursekit.experiments import physics as experiments
+
+pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
+
+
+def test_results_are_frozen():
+    result = experiments.dry_friction_stop(theta0=(2.0,), time=5.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.band = 1.0
+
+
+def test_surface_is_the_stated_quadratic():
+    problem = experiments.surface(4.0)
+    theta = np.array([[1.0, 2.0], [-0.5, 0.25]])
+    np.testing.assert_allclose(problem.loss(theta), 0.5 * (theta[:, 0] ** 2 + 4 * theta[:, 1] ** 2))
+
+
+def test_momentum_equivalence_against_a_handwritten_loop():
+    result = experiments.momentum_equivalence(lr=(0.02,), momentum=(0.8,), n_steps=50,
+                                              theta0=(1.0, -1.0))
+    theta, v = np.array([1.0, -1.0]), np.zeros(2)
+    for k in range(50):  # Algorithm 8.2 on J = ½(θ₁² + 4θ₂²)
+        v = 0.8 * v - 0.02 * np.array([1.0, 4.0]) * theta
+        theta = theta + v
+    np.testing.assert_allclose(result.theta_physics[-1, 0], theta, atol=1e-13)
+    assert result.step[0] == pytest.approx(np.sqrt(0.02))
+    assert result.drag[0] == pytest.approx(0.2 / np.sqrt(0.02))
+
+
+def test_euler_convergence_against_the_damped_oscillator():
+    # On θ₂ alone (λ = 4, c = 0.5, from rest at 1) the reference is a closed form.
+    result = experiments.euler_convergence(n_steps=(100, 200, 400), time=2.0, theta0=(0.0, 1.0))
+    omega = np.sqrt(4.0 - 0.25 ** 2)
+    exact = np.exp(-0.25 * 2.0) * (np.cos(2 * omega) + 0.25 / omega * np.sin(2 * omega))
+    assert result.reference[1] == pytest.approx(exact, abs=1e-10)
+    np.testing.assert_allclose(result.step, [0.02, 0.01, 0.005])
+    np.testing.assert_allclose(result.lr, result.step ** 2)
+    np.testing.assert_allclose(result.momentum, 1 - 0.5 * result.step)
+
+
+def test_coasting_matches_closed_forms():
+    result = experiments.coasting(velocity0=2.0, coefficient=1.0, t_max=1e3, fit_from=10.0)
+    t = result.times
+    np.testing.assert_allclose(result.distance_turbulent, np.log1p(2.0 * t), rtol=1e-6, atol=1e-12)
+    tv = result.viscous_times
+    np.testing.assert_allclose(result.distance_viscous, 2.0 * (1 - np.exp(-tv)), rtol=1e-6, atol=1e-12)
+    assert tv[-1] == pytest.approx(40.0)
+    # The least-squares slope of ln(1 + 2t) on ln t over [10, 1000], computed directly.
+    window = t >= 10.0
+    expected = np.polyfit(np.log(t[window]), np.log1p(2.0 * t[window]), 1)[0]
+    assert result.slope == pytest.approx(expected, rel=1e-5)
+
+
+def test_dry_friction_stop_fields():
+    result = experiments.dry_friction_stop(theta0=(2.0, -3.5), curvature=2.0, coefficient=0.5)
+    assert result.band == 0.25
+    np.testing.assert_allclose(result.grad_at_rest, 2.0 * np.abs(result.rest_point))
+    # From rest at 2 with b = 0.25: turning points −1.5, 1.0, −0.5, 0 → stops at 0.0.
+    # From −3.5: 3.0, −2.5, 2.0, ... → 0.0 too; both within the step of the closed form.
+    np.testing.assert_allclose(result.predicted, [0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(result.rest_point, result.predicted, atol=5e-3)
+    half_period = np.pi / np.sqrt(2.0)
+    assert result.stop_time[0] == pytest.approx(4 * half_period, abs=0.1)
+
+
+def test_surface_paths_and_phase_portraits_shapes():
+    paths = experiments.surface_paths(time=5.0)
+    assert paths.drags == ("viscous", "turbulent", "dry")
+    for drag in paths.drags:
+        assert paths.theta[drag].shape == (paths.times.size, 2)
+        np.testing.assert_allclose(paths.distance[drag], np.linalg.norm(paths.theta[drag], axis=1))
+        np.testing.assert_array_equal(paths.theta[drag][0], [-2.5, 1.5])
+    portraits = experiments.phase_portraits(theta0=(1.0, 2.0), time=3.0)
+    for drag in portraits.drags:
+        assert portraits.theta[drag].shape == (portraits.times.size, 2)
+        np.testing.assert_array_equal(portraits.velocity[drag][0], [0.0, 0.0])
+    assert portraits.band == pytest.approx(0.3)
+
+
+def test_inputs_are_not_mutated():
+    theta0 = np.array([2.0, -1.0])
+    lr, mom = np.array([0.01, 0.02]), np.array([0.9, 0.5])
+    experiments.dry_friction_stop(theta0=theta0, time=3.0)
+    experiments.momentum_equivalence(lr=lr, momentum=mom, n_steps=5)
+    assert theta0.tolist() == [2.0, -1.0] and lr.tolist() == [0.01, 0.02] and mom.tolist() == [0.9, 0.5]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: experiments.momentum_equivalence(lr=(0.1,), momentum=(1.0,)), ValueError,
+     r"momentum must be in \[0, 1\), got"),
+    (lambda: experiments.momentum_equivalence(lr=(0.1, 0.2), momentum=(0.5,)), ValueError,
+     r"momentum must have the shape of lr \(2,\), got \(1,\)"),
+    (lambda: experiments.euler_convergence(n_steps=(10, 20)), ValueError,
+     "n_steps must hold at least 3 values"),
+    (lambda: experiments.euler_convergence(n_steps=(40, 20, 80)), ValueError,
+     "n_steps must be strictly increasing"),
+    (lambda: experiments.euler_convergence(n_steps=(1, 2, 4), coefficient=5.0), ValueError,
+     r"coefficient \* time / n <= 1"),
+    (lambda: experiments.coasting(coefficient=0.0), ValueError, r"coefficient must be in \(0, inf\), got 0.0"),
+    (lambda: experiments.coasting(fit_from=1e5), ValueError, r"fit_from must be in \(0, 10000\)"),
+    (lambda: experiments.dry_friction_stop(step=0.5), ValueError, r"step must be in \(0, 0.1\], got 0.5"),
+    (lambda: experiments.dry_friction_stop(theta0=[[1.0]]), ValueError, "theta0 must be a non-empty 1-D"),
+    (lambda: experiments.surface_paths(theta0=(1.0,)), ValueError, r"theta0 must have shape \(2,\)"),
+    (lambda: experiments.surface(0.5), ValueError, r"condition_number must be in \[1, inf\), got 0.5"),
+    (lambda: experiments.phase_portraits(curvature=-1.0), ValueError, r"curvature must be in \(0, inf\)"),
+])
+def test_bad_input_raises(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
