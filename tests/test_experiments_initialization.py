@@ -1,0 +1,214 @@
+"""Unit tests of coursekit.experiments.initialization.
+
+Oracles: brute-force loops (pairwise unit differences, per-example forward
+passes, label entropy from counts), central finite differences for the
+back-propagated gradients, closed forms (log C, √k σ).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coursekit.data import digits_split
+from coursekit.experiments import initialization as ini
+from coursekit.problems.mlp import MLP
+from tests.oracles import central_differences
+
+
+# -- small helpers ------------------------------------------------------------------------
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=40))
+def test_label_entropy_matches_counting(labels):
+    n = len(labels)
+    expected = 0.0
+    for c in set(labels):
+        p = labels.count(c) / n
+        expected -= p * np.log(p)
+    assert ini.label_entropy(labels, 5) == pytest.approx(expected, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 4), st.integers(1, 5))
+def test_unit_spread_is_max_pairwise_difference(seed, m, n):
+    w = np.random.default_rng(seed).standard_normal((2, m, n))
+    before = w.copy()
+    brute = [max(abs(w[b, r, i] - w[b, r, j]) for r in range(m) for i, j in itertools.product(range(n), repeat=2))
+             for b in range(2)]
+    np.testing.assert_allclose(ini.unit_spread(w), brute, rtol=0, atol=0)
+    np.testing.assert_array_equal(w, before)
+
+
+def test_unit_spread_rejects_vectors():
+    with pytest.raises(ValueError, match=r"weight must have shape \(\.\.\., m, n\)"):
+        ini.unit_spread(np.ones(3))
+
+
+# -- propagate -----------------------------------------------------------------------------
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_propagate_forward_matches_loop_and_backward_matches_finite_differences(activation):
+    rng = np.random.default_rng(3)
+    weights = rng.standard_normal((3, 4, 4)) / 2.0
+    x = rng.standard_normal((5, 4))
+    upstream = rng.standard_normal((5, 4))
+    w_before, x_before = weights.copy(), x.copy()
+    h, g = ini.propagate(weights, x, activation, upstream)
+    act = np.tanh if activation == "tanh" else (lambda z: np.maximum(z, 0.0))
+    # forward: one example, one layer at a time
+    for n in range(5):
+        a = x[n]
+        for layer in range(3):
+            a = act(weights[layer].T @ a)
+            np.testing.assert_allclose(h[layer, n], a, rtol=1e-12, atol=1e-14)
+
+    # backward: ∂J/∂z_1 by central differences on a perturbation added to z_1
+    def objective(delta):  # delta (..., 5*4) added to z_1
+        z1 = x @ weights[0] + delta.reshape(delta.shape[:-1] + (5, 4))
+        a = act(z1)
+        for layer in (1, 2):
+            a = act(a @ weights[layer])
+        return (upstream * a).sum(axis=(-2, -1))
+
+    numeric = central_differences(objective, np.zeros(20)).reshape(5, 4)
+    np.testing.assert_allclose(g[0], numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_array_equal(weights, w_before)
+    np.testing.assert_array_equal(x, x_before)
+
+
+def test_propagate_batches_over_leading_axes():
+    rng = np.random.default_rng(1)
+    weights = rng.standard_normal((2, 3, 4, 4))
+    x = rng.standard_normal((6, 4))
+    h, g = ini.propagate(weights, x, "tanh")
+    h1, g1 = ini.propagate(weights[1], x, "tanh")
+    assert h.shape == g.shape == (2, 3, 6, 4)
+    np.testing.assert_allclose(h[1], h1, rtol=1e-13)
+    np.testing.assert_allclose(g[1], g1, rtol=1e-13)
+
+
+def test_propagate_bad_inputs():
+    with pytest.raises(ValueError, match="activation must be one of 'tanh', 'relu'; got 'sigmoid'"):
+        ini.propagate(np.ones((2, 3, 3)), np.ones((4, 3)), "sigmoid")
+    with pytest.raises(ValueError, match=r"weights must have shape \(\.\.\., L, m, m\)"):
+        ini.propagate(np.ones((2, 3, 4)), np.ones((4, 3)), "tanh")
+
+
+# -- experiments: oracles and shapes ---------------------------------------------------------
+def test_deep_weights_shape_and_seed():
+    scheme = ini.DEEP_SCHEMES[3]
+    w = ini.deep_weights(scheme, 4, 8, seed=2)
+    assert w.shape == (4, 8, 8)
+    np.testing.assert_array_equal(w, ini.deep_weights(scheme, 4, 8, seed=2))
+    with pytest.raises(TypeError, match="scheme must be a Scheme"):
+        ini.deep_weights("glorot", 4, 8)
+    with pytest.raises(ValueError, match=r"depth must be an integer in \[1, inf\], got 0"):
+        ini.deep_weights(scheme, 0, 8)
+
+
+def test_signal_propagation_std_matches_direct_computation():
+    schemes = ini.DEEP_SCHEMES[3:5]
+    result = ini.signal_propagation(schemes, depth=3, width=6, n_samples=5, seed=4)
+    # redo the draws in the documented order: x, upstream, then each scheme's weights
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((5, 6))
+    rng.standard_normal((5, 6))  # the upstream gradient, drawn next
+    weights = [s.weights(rng, 6, 6, batch_shape=(3,)) for s in schemes]
+    for a, activation in enumerate(("tanh", "relu")):
+        act = np.tanh if activation == "tanh" else (lambda z: np.maximum(z, 0.0))
+        for s in range(2):
+            h = x
+            for layer in range(3):
+                h = act(h @ weights[s][layer])
+                assert result.activation_std[a, s, layer] == pytest.approx(np.std(h), rel=1e-12)
+    np.testing.assert_allclose(result.activation_ratio,
+                               (result.activation_std[..., -1] / result.activation_std[..., 0]) ** 2)
+
+
+def test_dead_units_matches_brute_force():
+    data = digits_split(seed=0)
+    net = MLP(data.X[:50], data.y[:50], hidden=(6, 5), activation="relu", n_classes=10)
+    theta = net.init_theta(np.random.default_rng(0), "normal", std=0.1, bias_init=-1.0, batch_shape=(2,))
+    before = theta.copy()
+    expected = []
+    for b in range(2):
+        (w1, b1), (w2, b2), _ = net.unpack(theta[b])
+        h1 = np.maximum(data.X[:50] @ w1 + b1, 0.0)
+        h2 = np.maximum(h1 @ w2 + b2, 0.0)
+        expected.append(int((h1.max(axis=0) <= 0).sum() + (h2.max(axis=0) <= 0).sum()))
+    assert ini.dead_units(net, theta).tolist() == expected
+    assert max(expected) > 0  # the oracle is not trivially zero here
+    np.testing.assert_array_equal(theta, before)
+    with pytest.raises(TypeError, match="net must be an MLP"):
+        ini.dead_units("net", theta)
+
+
+def test_output_bias_closed_forms():
+    result = ini.output_bias(seeds=2)
+    assert result.loss_zero_bias == pytest.approx(np.log(10), abs=1e-12)
+    assert result.log_classes == pytest.approx(np.log(10), abs=1e-15)
+    assert result.entropy < result.log_classes  # digits are not exactly balanced
+    assert result.loss_small_weights.shape == (2,)
+
+
+def test_sparse_stats_shapes_and_scale():
+    result = ini.sparse_stats((32, 128), fan_out=64, nonzero=4, std=2.0, n_samples=400)
+    assert result.min_count.tolist() == [4, 4] and result.max_count.tolist() == [4, 4]
+    np.testing.assert_allclose(result.sparse_std, 2.0 * 2.0, rtol=0.15)
+    np.testing.assert_allclose(result.matched_std, 2.0 * 2.0, rtol=0.15)
+
+
+def test_linear_products_depth_one_is_the_condition_number():
+    result = ini.linear_products((1, 3), width=8, gain=2.0, seed=1)
+    np.testing.assert_allclose(result.orthogonal_sv[0], 2.0, rtol=1e-12)
+    np.testing.assert_allclose(result.orthogonal_sv[1], 8.0, rtol=1e-12)
+    np.testing.assert_allclose(result.gaussian_ratio,
+                               result.gaussian_sv.max(axis=1) / result.gaussian_sv.min(axis=1))
+    with pytest.raises(ValueError, match="depths must be a non-empty increasing tuple"):
+        ini.linear_products((3, 1))
+    with pytest.raises(ValueError, match=r"gain must be in \(0, inf\), got -1"):
+        ini.linear_products(gain=-1.0)
+
+
+def test_compare_initializers_small_run():
+    schemes = (ini.MLP_SCHEMES[3], ini.MLP_SCHEMES[0])
+    result = ini.compare_initializers(schemes, hidden=(4,), steps=4, seeds=2, record_every=2)
+    assert result.labels == ("Glorot", "zeros")
+    assert result.loss.shape == (3, 2, 2)
+    assert result.steps.tolist() == [0, 2, 4]
+    assert result.final_loss.shape == result.test_accuracy.shape == (2, 2)
+    table = ini.comparison_table(result)
+    assert table.splitlines()[2].startswith("Glorot") and "0/2" in table
+    # zero weights in every layer: the cost at θ_0 is exactly log 10
+    np.testing.assert_allclose(result.initial_loss[1], np.log(10), rtol=1e-14)
+
+
+def test_symmetry_small_run_and_table_inputs():
+    result = ini.symmetry(hidden=(3,), steps=2)
+    assert result.spread_start.shape == (3,)
+    with pytest.raises(TypeError, match="schemes must be a non-empty sequence of Scheme"):
+        ini.symmetry(schemes=("zeros",))
+    with pytest.raises(TypeError, match="result must be a ComparisonResult"):
+        ini.comparison_table(result)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: ini.compare_initializers(steps=0), ValueError, r"steps must be an integer in \[1, inf\], got 0"),
+        (lambda: ini.compare_initializers(activation="sigmoid"), ValueError, "activation must be one of"),
+        (lambda: ini.compare_initializers(target=0.0), ValueError, r"target must be in \(0, inf\), got 0"),
+        (lambda: ini.signal_propagation(depth=1), ValueError, r"depth must be an integer in \[2, inf\], got 1"),
+        (lambda: ini.sparse_stats((8,), nonzero=9), ValueError, r"nonzero must be an integer in \[1, 8\], got 9"),
+        (lambda: ini.output_bias(output_std=0.0), ValueError, r"output_std must be in \(0, inf\), got 0"),
+        (lambda: ini.relu_bias(bias_values=[]), ValueError, "bias_values must be a non-empty 1-d sequence"),
+        (lambda: ini.relu_bias(seeds=1.5), TypeError, "seeds must be an integer, got float 1.5"),
+        (lambda: ini.label_entropy([0, 1], 1), ValueError, r"n_classes must be an integer in \[2, inf\], got 1"),
+    ],
+)
+def test_bad_arguments_raise(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

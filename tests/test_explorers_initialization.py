@@ -1,0 +1,96 @@
+"""Unit tests of coursekit.explorers.initialization.
+
+Oracle: the deep stack recomputed here from the initializers with a plain
+loop, and numpy histograms of the normalized activations.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+
+from coursekit.explorers import initialization as explorers
+from coursekit.initializers import get_weight_initializer
+from coursekit.widgets import measure_latency
+
+pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
+
+WIDTH, SAMPLES, MAX_DEPTH, SEED = 16, 32, 12, 3
+
+
+def _oracle(name, scale, depth, activation):
+    """Activations of each layer with a plain loop, as documented by activation_explorer."""
+    rng = np.random.default_rng(SEED)
+    x = rng.standard_normal((SAMPLES, WIDTH))
+    scheme = explorers.EXPLORER_SCHEMES[name]
+    w = get_weight_initializer(scheme.init)(np.random.default_rng(SEED + 1), WIDTH, WIDTH,
+                                            batch_shape=(MAX_DEPTH,), **scheme.kwargs)
+    act = np.tanh if activation == "tanh" else (lambda z: np.maximum(z, 0.0))
+    hs, h = [], x
+    for layer in range(depth):
+        h = act(h @ (scale * w[layer]))
+        hs.append(h)
+    return hs
+
+
+@pytest.fixture
+def explorer():
+    ex = explorers.activation_explorer(width=WIDTH, n_samples=SAMPLES, max_depth=MAX_DEPTH,
+                                       depth=6, seed=SEED)
+    yield ex
+    ex.close()
+
+
+def test_controls_move_the_artists_to_the_right_values(explorer):
+    name = "He normal (He et al. 2015)"
+    explorer.set(initializer=name, scale=2.0, depth=8, activation="relu")
+    hs = _oracle(name, 2.0, 8, "relu")
+    ax_hist, ax_std = explorer.figure.axes
+    act_line, grad_line = ax_std.get_lines()
+    np.testing.assert_array_equal(act_line.get_xdata(), np.arange(1, 9))
+    np.testing.assert_allclose(act_line.get_ydata(), [h.std() for h in hs], rtol=1e-10)
+    assert len(grad_line.get_ydata()) == 8
+    # the histograms of layers 1, 4 and 8, normalized by each layer's std
+    edges = np.linspace(-4, 4, 61)
+    texts = ax_hist.get_legend().get_texts()
+    for line, text, layer in zip(ax_hist.get_lines(), texts, (1, 4, 8)):
+        values = hs[layer - 1].ravel()
+        counts, _ = np.histogram(values / values.std(), bins=edges)
+        np.testing.assert_allclose(line.get_ydata(), counts / (values.size * np.diff(edges)))
+        assert text.get_text() == f"layer {layer}: std {values.std():.3g}"
+    ratio = (hs[-1].std() / hs[0].std()) ** 2
+    assert ax_std.get_title() == f"relu, ×2: var(h_L)/var(h_1) = {ratio:.3g}"
+
+
+def test_scale_changes_the_std_by_the_factor_for_relu(explorer):
+    explorer.set(activation="relu", depth=5)
+    before = np.array(explorer.figure.axes[1].get_lines()[0].get_ydata())
+    explorer.controls["scale"].value = 0.5
+    after = np.array(explorer.figure.axes[1].get_lines()[0].get_ydata())
+    # ReLU is positively homogeneous: layer l is scaled by 0.5^l exactly
+    np.testing.assert_allclose(after, before * 0.5 ** np.arange(1, 6), rtol=1e-10)
+
+
+def test_layer_histograms_zero_std_gives_zero_histogram():
+    dens, stds = explorers.layer_histograms(np.zeros((2, 4, 3)), [1, 2])
+    assert stds.tolist() == [0.0, 0.0] and not dens.any()
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match=r"depth must be an integer in \[1, 5\], got 6"):
+        explorers.activation_explorer(max_depth=5, depth=6)
+    with pytest.raises(TypeError, match="width must be an integer"):
+        explorers.activation_explorer(width=3.0)
+
+
+def test_median_latency_under_100_ms():
+    ex = explorers.activation_explorer()
+    try:
+        latencies = measure_latency(ex, "scale", [0.05, 0.3, 3.0, 20.0, 0.7, 0.02, 1.5, 8.0] * 2)
+    finally:
+        ex.close()
+    assert np.median(latencies) < 0.1

@@ -1,0 +1,80 @@
+"""Unit tests of coursekit.figures.initialization: titles, labels, legends, plotted data."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from coursekit.experiments import initialization as ini
+from coursekit.figures import initialization as figures
+
+pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
+
+
+@pytest.fixture(scope="module")
+def small_comparison():
+    schemes = (ini.MLP_SCHEMES[3], ini.MLP_SCHEMES[1], ini.MLP_SCHEMES[-1])
+    return ini.compare_initializers(schemes, hidden=(8,), steps=30, seeds=2, record_every=5)
+
+
+@pytest.fixture(scope="module")
+def small_propagation():
+    return ini.signal_propagation(ini.DEEP_SCHEMES[:4], depth=4, width=16, n_samples=16)
+
+
+def test_comparison_curves_plots_each_scheme(small_comparison):
+    fig, ax = figures.comparison_curves(small_comparison, seed=1)
+    lines = ax.get_lines()
+    assert len(lines) == 3
+    for i, line in enumerate(lines):
+        assert line.get_label().startswith(small_comparison.labels[i])
+        np.testing.assert_array_equal(line.get_xdata(), small_comparison.steps)
+        np.testing.assert_array_equal(line.get_ydata(), small_comparison.loss[:, i, 1])
+    assert ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "iteration k" and "J(θ_k)" in ax.get_ylabel()
+    assert ax.get_title() and ax.get_legend() is not None
+    plt.close(fig)
+
+
+def test_propagation_two_panels_log_y(small_propagation):
+    for quantity, data in (("activation", small_propagation.activation_std),
+                           ("gradient", small_propagation.gradient_std)):
+        fig, axes = figures.propagation(small_propagation, quantity=quantity)
+        assert len(axes) == 2
+        for a, ax in enumerate(axes):
+            assert ax.get_yscale() == "log" and ax.get_xlabel() == "layer l"
+            assert small_propagation.activations[a] in ax.get_title()
+            for s, line in enumerate(ax.get_lines()):
+                assert line.get_label() == small_propagation.labels[s]
+                np.testing.assert_array_equal(line.get_ydata(), data[a, s])
+        assert "std" in axes[0].get_ylabel()
+        assert fig.get_suptitle() and len(fig.legends) == 1
+        assert [t.get_text() for t in fig.legends[0].get_texts()] == list(small_propagation.labels)
+        plt.close(fig)
+
+
+def test_singular_value_spread_plots_ratios():
+    result = ini.linear_products((1, 2, 4), width=8)
+    fig, ax = figures.singular_value_spread(result)
+    ortho, gauss = ax.get_lines()
+    np.testing.assert_array_equal(ortho.get_ydata(), result.orthogonal_ratio)
+    np.testing.assert_array_equal(gauss.get_ydata(), result.gaussian_ratio)
+    assert ax.get_yscale() == "log"
+    assert ax.get_title() and ax.get_legend() is not None and "depth" in ax.get_xlabel()
+    plt.close(fig)
+
+
+def test_bad_arguments(small_comparison, small_propagation):
+    with pytest.raises(TypeError, match="result must be a ComparisonResult"):
+        figures.comparison_curves(small_propagation)
+    with pytest.raises(ValueError, match=r"seed must be an integer in \[0, 1\], got 2"):
+        figures.comparison_curves(small_comparison, seed=2)
+    with pytest.raises(ValueError, match="quantity must be one of 'activation', 'gradient'"):
+        figures.propagation(small_propagation, quantity="weights")
+    with pytest.raises(TypeError, match="result must be a LinearProductResult"):
+        figures.singular_value_spread(small_comparison)
