@@ -76,6 +76,7 @@ except ImportError as exc:  # the core package needs only numpy and matplotlib
     ) from exc
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
@@ -246,6 +247,14 @@ def cached(fn: Callable | None = None, *, maxsize: int = 64):
 # --------------------------------------------------------------------------
 
 
+def _root_figure(artist: Artist):
+    """The top-level Figure that holds ``artist`` (through any subfigures), or None."""
+    figure = artist.figure
+    while figure is not None and not isinstance(figure, Figure):
+        figure = figure.figure
+    return figure
+
+
 def _png_bytes(canvas: FigureCanvasAgg) -> bytes:
     """The last Agg drawing of ``canvas`` as PNG, without drawing again."""
     from PIL import Image  # a dependency of matplotlib
@@ -296,6 +305,18 @@ class Explorer:
         they do. :meth:`close` gives the engine back to the figure.
     max_latencies : int
         How many latencies :attr:`latencies` keeps.
+    animated : sequence of matplotlib Artists, optional
+        The artists that ``update`` changes (lines, markers, texts, images).
+        In image mode the rest of the figure (axes, ticks, labels, contours,
+        legends) is then drawn once and kept as a background, and an update
+        restores it and draws only these artists on top (blitting): about a
+        millisecond instead of a full draw, which costs 50-150 ms for a
+        two-panel figure on a small machine. The background is drawn again
+        whenever an axes' limits or scales change, so an update may still
+        rescale its axes; anything else it changes must be in this list.
+        While the explorer is open the artists are marked animated, so a
+        plain ``figure.savefig`` leaves them out; :meth:`close` unmarks them.
+        Ignored in canvas mode (ipympl draws the figure itself).
 
     Attributes
     ----------
@@ -336,6 +357,7 @@ class Explorer:
         measure: bool = False,
         freeze_layout: bool = True,
         max_latencies: int = MAX_LATENCIES,
+        animated=(),
     ):
         if not isinstance(controls, Mapping):
             raise TypeError(f"controls must be a dict of name -> widget, got {type(controls).__name__}")
@@ -360,6 +382,10 @@ class Explorer:
         measure = check_bool("measure", measure)
         freeze_layout = check_bool("freeze_layout", freeze_layout)
         max_latencies = check_int("max_latencies", max_latencies, low=1)
+        animated = tuple(animated)
+        for i, artist in enumerate(animated):
+            if not isinstance(artist, Artist) or _root_figure(artist) is not figure:
+                raise ValueError(f"animated[{i}] must be an artist of this figure, got {artist!r}")
 
         self.controls = dict(controls)
         self.figure = figure
@@ -384,6 +410,12 @@ class Explorer:
             if not isinstance(figure.canvas, FigureCanvasAgg):
                 FigureCanvasAgg(figure)  # attaches itself as figure.canvas
             self.view = ipywidgets.Image(format="png")
+        # Blitting needs an Agg canvas that the explorer renders itself.
+        self._animated = animated if self.mode == "image" else ()
+        for artist in self._animated:
+            artist.set_animated(True)
+        self._background = None
+        self._background_key = None
 
         engine = figure.get_layout_engine() if freeze_layout else None
         self._engine = None if isinstance(engine, PlaceHolderLayoutEngine) else engine
@@ -448,6 +480,9 @@ class Explorer:
             control.close()
         self._close_own_widgets()
         self._give_back_layout()
+        for artist in self._animated:
+            artist.set_animated(False)
+        self._background = None
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
             pyplot.close(self.figure)
@@ -495,7 +530,9 @@ class Explorer:
         try:
             self._callback(self.values)
             self._freeze_layout_once()
-            if self.measure or self.mode == "image":
+            if self.mode == "image":
+                self._render()
+            elif self.measure:
                 self.figure.canvas.draw()  # synchronous; ipympl also sends the image
             else:
                 self.figure.canvas.draw_idle()  # ipympl: drawn when the front end asks
@@ -513,6 +550,33 @@ class Explorer:
             self.last_error = None
             self.status.value = ""
             self.status.layout.display = "none"
+
+    def _layout_key(self) -> tuple:
+        """What the background depends on besides the static artists."""
+        fig = self.figure
+        axes = tuple(
+            (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_position().bounds)
+            for ax in fig.axes
+        )
+        return (tuple(fig.get_size_inches()), fig.dpi, axes)
+
+    def _render(self) -> None:
+        """Draw the figure on the Agg canvas: blit the animated artists when the
+        background still holds, else a full draw (which then becomes the background)."""
+        canvas = self.figure.canvas
+        if not self._animated:
+            canvas.draw()
+            return
+        key = self._layout_key()
+        if self._background is None or key != self._background_key:
+            canvas.draw()  # skips the animated artists
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+            self._background_key = key
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
 
     def _show_error(self, err: Exception) -> None:
         self.last_error = err
@@ -532,6 +596,7 @@ class Explorer:
     def _on_resize(self, event) -> None:
         # Margins are in inches: a new size needs a new layout (ipympl draws next).
         self._engine.execute(self.figure)
+        self._background = None
 
     def _give_back_layout(self) -> None:
         if self._resize_cid is not None:

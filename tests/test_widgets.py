@@ -76,13 +76,15 @@ def momentum_slider(value=MOMENTUM0):
 class CanyonExplorer:
     """The explorer of the lecture, with a record of every call of its update."""
 
-    def __init__(self, fail_above=None, **explorer_kwargs):
+    def __init__(self, fail_above=None, blit=False, **explorer_kwargs):
         self.calls = []
         self.fail_above = fail_above
         with plt.ioff():
             self.fig, self.ax = contour_paths(PROBLEM, momentum_path(LR0, MOMENTUM0), extent=EXTENT)
         self.line = self.ax.get_lines()[0]
         self.lr, self.momentum = lr_slider(), momentum_slider()
+        if blit:
+            explorer_kwargs["animated"] = [self.line]
         self.explorer = Explorer({"lr": self.lr, "momentum": self.momentum}, self.fig, self.update,
                                  **explorer_kwargs)
 
@@ -325,6 +327,104 @@ def test_image_mode_shows_exactly_the_current_drawing(canyon_explorer):
     assert np.array_equal(shown, np.asarray(made.fig.canvas.buffer_rgba()))
     width, height = made.fig.canvas.get_width_height()
     assert shown.shape == (height, width, 4)
+
+
+def _full_draw_with_animated_on_top(fig, animated):
+    """Pixels of an independent full draw, with ``animated`` drawn last in their order.
+
+    A blitted update draws its artists over the finished background (over
+    spines and markers too); raising their z-order makes an ordinary full draw
+    paint in that same order, so the two must agree pixel for pixel.
+    """
+    saved = [(artist.get_animated(), artist.get_zorder()) for artist in animated]
+    for i, artist in enumerate(animated):
+        artist.set_animated(False)
+        artist.set_zorder(1e6 + i)
+    try:
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+    finally:
+        for artist, (was_animated, zorder) in zip(animated, saved):
+            artist.set_animated(was_animated)
+            artist.set_zorder(zorder)
+
+
+def test_blitting_shows_the_same_pixels_as_a_full_draw():
+    made = CanyonExplorer(blit=True)  # the moving line is declared: updates are blitted
+    try:
+        background = made.explorer._background
+        assert background is not None and made.line.get_animated()
+        for lr in (0.006, 0.015, 0.0025):
+            made.lr.value = lr
+            assert made.explorer._background is background  # restored, not redrawn
+            shown = decode_png(bytes(made.explorer.view.value))
+            assert np.array_equal(shown, _full_draw_with_animated_on_top(made.fig, [made.line]))
+            assert np.array_equal(line_path(made.line), momentum_path(lr, MOMENTUM0))
+    finally:
+        made.explorer.close()
+    assert not made.line.get_animated()  # close gives the artist back to ordinary draws
+
+
+def test_blitting_redraws_the_background_when_an_update_rescales_the_axes():
+    with plt.ioff():
+        fig, ax = plt.subplots()
+    (line,) = ax.plot([0.0, 1.0], [0.0, 1.0])
+    scale = ipywidgets.FloatSlider(value=1.0, min=0.5, max=8.0, description="scale")
+
+    def update(values):
+        line.set_ydata([0.0, values["scale"]])
+        ax.set_ylim(0.0, max(1.0, values["scale"]))  # the tick labels change with it
+
+    explorer = Explorer({"scale": scale}, fig, update, animated=[line])
+    try:
+        first = explorer._background
+        scale.value = 0.75  # limits unchanged: blitted
+        assert explorer._background is first
+        scale.value = 6.0  # new limits: drawn again, and still right
+        assert explorer._background is not first
+        expected = _full_draw_with_animated_on_top(fig, [line])
+        assert np.array_equal(decode_png(bytes(explorer.view.value)), expected)
+    finally:
+        explorer.close()
+
+
+def test_animated_must_hold_artists_of_the_figure(small_figure):
+    fig, update = small_figure, (lambda values: None)
+    with plt.ioff():
+        other, other_ax = plt.subplots()
+    (foreign,) = other_ax.plot([0.0, 1.0])
+    for bad in ([foreign], ["line"]):
+        with pytest.raises(ValueError, match=r"animated\[0\] must be an artist of this figure"):
+            Explorer({"x": ipywidgets.FloatSlider()}, fig, update, animated=bad)
+    plt.close(other)
+
+
+def test_blitting_is_much_faster_than_a_full_draw():
+    """Two log-scaled panels: the ticks and labels make a full draw slow."""
+    with plt.ioff():
+        fig, axes = plt.subplots(2, 1, figsize=(7.0, 5.6), layout="constrained")
+    k = np.arange(1.0, 1001.0)
+    lines = []
+    for ax in axes:
+        (line,) = ax.loglog(k, 1.0 / k, label="1/k")
+        ax.set(xlabel="iteration k", ylabel="J", title="a slow figure")
+        ax.legend()
+        lines.append(line)
+    def power():
+        return ipywidgets.FloatSlider(value=1.0, min=0.5, max=1.5, step=0.01, description="p")
+
+    def update(values):
+        for line in lines:
+            line.set_ydata(k ** -values["p"])
+
+    values = np.linspace(0.6, 1.4, 15)
+    blitted = Explorer({"p": power()}, fig, update, animated=lines)
+    fast = np.median(measure_latency(blitted, "p", values))
+    blitted.close()
+    full = Explorer({"p": power()}, fig, update)
+    slow = np.median(measure_latency(full, "p", values))
+    full.close()
+    assert fast < slow / 3, f"blitted {fast * 1e3:.1f} ms, full draw {slow * 1e3:.1f} ms"
 
 
 def test_image_mode_takes_the_figure_over_from_pyplot(canyon_explorer):

@@ -603,8 +603,9 @@ def geometric_batch_growth(initial, rate, maximum) -> Schedule:
     initial = check_scalar("initial", initial, 1.0, np.inf)
     rate = check_scalar("rate", rate, 1.0, np.inf, low_open=True, high_open=True)
     maximum = check_scalar("maximum", maximum, initial, np.inf)
-    # Cap the exponent where m_k reaches m_max, so r^(k−1) never overflows.
-    last = np.log(maximum / initial) / np.log(rate) + 1.0
+    # Cap the exponent at an integer k past the one where m_k reaches m_max, so that
+    # r^(k−1) never overflows and the cap itself is hit exactly (not 49.999...).
+    last = np.floor(np.log(maximum / initial) / np.log(rate)) + 2.0
     return Schedule(
         lambda k: np.minimum(initial * rate ** (np.minimum(k, last) - 1.0), maximum),
         "min(m0·r^(k−1), m_max)",

@@ -32,7 +32,13 @@ EXPLORER_SCHEMES = {
 }
 
 _EDGES = np.linspace(-4.0, 4.0, 61)  # histogram of h / std(h): the shape, scale-free
-_TINY = 1e-300
+_STD_RANGE = (1e-8, 1e8)  # the std axis; values beyond it are drawn on its edge
+
+
+def _ceil_125(x: float) -> float:
+    """The smallest of 1, 2, 5 × 10^n that is ≥ x > 0."""
+    decade = 10.0 ** np.floor(np.log10(x))
+    return float(next(m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade >= x))
 
 
 def layer_histograms(h: np.ndarray, layers) -> tuple:
@@ -130,6 +136,8 @@ def activation_explorer(
     (grad_line,) = ax_std.plot([], [], marker="s", markersize=3, color=PALETTE[1],
                                label="std of ∂J/∂z_l (backward)")
     ax_std.set_yscale("log")
+    ax_std.set_ylim(*_STD_RANGE)
+    ax_std.set_xlim(0.5, max_depth + 0.5)  # fixed: a deeper net draws a longer line
     # Few ticks: measuring tick labels is most of a redraw, and the range spans many decades.
     ax_std.yaxis.set_major_locator(LogLocator(base=10.0, numticks=5))
     ax_std.yaxis.set_minor_locator(NullLocator())
@@ -158,17 +166,16 @@ def activation_explorer(
                 line.set_ydata(dens[i])
                 text.set_text(f"layer {layers[i]}: std {stds[i]:.3g}")
         top = float(dens.max()) if dens.size and dens.max() > 0 else 1.0
-        ax_hist.set_ylim(0.0, 1.1 * top)
+        # Limits move in coarse steps, so most moves keep the drawn axes and only blit.
+        ax_hist.set_ylim(0.0, _ceil_125(1.1 * top))
         ls = np.arange(1, n_layers + 1)
-        # Overflowed layers (inf/NaN) are left out; an exact 0 is drawn at the floor.
-        act_line.set_data(ls, np.where(np.isfinite(act_std), np.maximum(act_std, _TINY), np.nan))
-        grad_line.set_data(ls, np.where(np.isfinite(grad_std), np.maximum(grad_std, _TINY), np.nan))
-        both = np.concatenate([act_std, grad_std])
-        both = both[np.isfinite(both) & (both > 0)]
-        low, high = (both.min(), both.max()) if both.size else (1e-3, 1.0)
-        ax_std.set_ylim(low / 3.0, high * 3.0)
-        ax_std.set_xlim(0.5, n_layers + 0.5)
+        # Fixed limits, so that a move shows the signal growing or shrinking against the
+        # same axes (and only blits): values beyond them sit on the edge; overflowed
+        # layers (inf/NaN) are left out.
+        act_line.set_data(ls, np.where(np.isfinite(act_std), np.clip(act_std, *_STD_RANGE), np.nan))
+        grad_line.set_data(ls, np.where(np.isfinite(grad_std), np.clip(grad_std, *_STD_RANGE), np.nan))
         ratio = (act_std[-1] / act_std[0]) ** 2 if act_std[0] > 0 else float("nan")
         std_title.set_text(f"{values['activation']}, ×{scale:.3g}: var(h_L)/var(h_1) = {ratio:.3g}")
 
-    return Explorer(controls, fig, update)
+    moving = [*hist_lines, legend, act_line, grad_line, std_title]
+    return Explorer(controls, fig, update, animated=moving)

@@ -94,10 +94,10 @@ def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_n
                          label="gradient descent (α = 0)", zorder=3)
     (m_line,) = ax.plot([], [], color=PALETTE[1], marker="o", markersize=2.5, linewidth=1.2,
                         label="momentum (same ε)", zorder=3)
-    ax.plot([THETA0[0]], [THETA0[1]], marker="s", markersize=7, color="white", markeredgecolor="black",
-            linestyle="none", zorder=4)
-    ax.plot([0.0], [0.0], marker="*", markersize=14, color=PALETTE[7], markeredgecolor="black",
-            linestyle="none", zorder=5)
+    (start,) = ax.plot([THETA0[0]], [THETA0[1]], marker="s", markersize=7, color="white",
+                       markeredgecolor="black", linestyle="none", zorder=4)
+    (minimum,) = ax.plot([0.0], [0.0], marker="*", markersize=14, color=PALETTE[7],
+                         markeredgecolor="black", linestyle="none", zorder=5)
     # Few, short texts: drawing glyphs is most of the cost of a redraw.
     ax.legend(handles=[gd_line, m_line], fontsize="small", loc="lower right", framealpha=0.9)
     caption = ax.text(0.01, 0.98, "", transform=ax.transAxes, va="top", fontsize="small",
@@ -127,7 +127,9 @@ def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_n
                                            description="momentum α", continuous_update=True),
         "condition_number": log_slider("condition number κ", 2.0, 200.0, condition_number),
     }
-    return Explorer(controls, fig, update)
+    # Drawn over a kept background in this order (the markers stay on top of the paths).
+    moving = [*ellipses, gd_line, m_line, start, minimum, caption, title]
+    return Explorer(controls, fig, update, animated=moving)
 
 
 def _ticker():
@@ -170,7 +172,7 @@ def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number
     colorbar.locator = _ticker().MaxNLocator(3)
     colorbar.update_ticks()
     # White line: the stability boundary ε·L = 2 + 2α (the same for every κ).
-    ax.plot(first.boundary_lr_L, first.boundary_momenta, color="white", linewidth=2.0)
+    (edge,) = ax.plot(first.boundary_lr_L, first.boundary_momenta, color="white", linewidth=2.0)
     (best,) = ax.plot([], [], marker="*", markersize=15, color=PALETTE[7], markeredgecolor="black",
                       linestyle="none")
     (marker,) = ax.plot([], [], marker="o", markersize=10, color=PALETTE[1], markeredgecolor="white",
@@ -200,4 +202,5 @@ def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number
                                            description="momentum α", continuous_update=True),
         "condition_number": log_slider("condition number κ", 2.0, 1e4, condition_number),
     }
-    return Explorer(controls, fig, update)
+    # The image changes with κ; the white edge and the markers are drawn over it.
+    return Explorer(controls, fig, update, animated=[image, edge, best, marker, caption, title])

@@ -69,11 +69,10 @@ def canyon_explorer(condition_number: float = 50.0, lr: float = 0.015, momentum:
                                 ["momentum (Algorithm 8.2)", "Nesterov (Algorithm 8.3)"],
                                 extent=(-1.2, 1.2, -0.8, 0.8), markers=False,
                                 levels=12, title="Momentum vs Nesterov on the canyon: move ε and α")
-    # Fewer pixels to render and encode on every move; the figure stays readable.
-    fig.set_dpi(72)
     # contour_paths draws each path, then its start and (for R > 1) its last point.
     momentum_line, nesterov_line = ax.get_lines()[0], ax.get_lines()[3]
     momentum_end, nesterov_end = ax.get_lines()[2], ax.get_lines()[5]
+    starts = [ax.get_lines()[1], ax.get_lines()[4]]
     # A fixed place: the default "best" searches all the contour data on every draw.
     ax.get_legend().set_loc("upper right")
     text = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize="small", va="bottom",
@@ -96,4 +95,5 @@ def canyon_explorer(condition_number: float = 50.0, lr: float = 0.015, momentum:
         "momentum": ipywidgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
                                            description="momentum α"),
     }
-    return Explorer(controls, fig, update)
+    moving = [momentum_line, nesterov_line, *starts, momentum_end, nesterov_end, text]
+    return Explorer(controls, fig, update, animated=moving)

@@ -136,4 +136,5 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
         "v2": ipywidgets.FloatSlider(value=float(v0[1]), min=-3.0, max=3.0, step=0.1,
                                      description="v₀ along θ₂"),
     }
-    return Explorer(controls, fig, update)
+    moving = [path_line, end_marker, band_line, phase1, phase2, status]
+    return Explorer(controls, fig, update, animated=moving)

@@ -126,4 +126,4 @@ def learning_rate_explorer(sweep: SweepResult, *, lr: float | None = None, steps
         readout.set_text(f"ε₀ = {lr0:.3g}: J after {steps} steps = {last:.4f}, "
                          f"J rose at {np.mean(np.diff(loss) > 0):.0%} of records")
 
-    return Explorer({"lr": slider}, fig, update)
+    return Explorer({"lr": slider}, fig, update, animated=[live, marker, readout])
