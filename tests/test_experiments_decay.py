@@ -8,9 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coursekit import schedules as S
-from coursekit.data import digits_split
 from coursekit.experiments import decay
-from coursekit.problems import LogisticRegression
 
 
 def test_noisy_quadratic_spectrum():

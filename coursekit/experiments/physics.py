@@ -315,6 +315,18 @@ class DryFrictionResult:
     step: float
 
 
+def _check_1d_particles(theta0, curvature, coefficient, step, time) -> tuple:
+    """(starts, λ, c, h, T) for particles on J = λθ²/2, each argument validated."""
+    starts = check_finite("theta0", theta0)
+    if starts.ndim != 1 or starts.size == 0:
+        raise ValueError(f"theta0 must be a non-empty 1-D sequence, got shape {starts.shape}")
+    lam = check_scalar("curvature", curvature, 0.0, low_open=True)
+    c = check_scalar("coefficient", coefficient, 0.0, low_open=True)
+    h = check_scalar("step", step, 0.0, 0.1, low_open=True)
+    T = check_scalar("time", time, 0.0, low_open=True)
+    return starts, lam, c, h, T
+
+
 def dry_friction_stop(theta0=(2.0, -1.0, 3.5), *, curvature: float = 1.0, coefficient: float = 0.3,
                       step: float = 0.01, time: float = 25.0) -> DryFrictionResult:
     """Where dry friction leaves the particle (claim C17).
@@ -323,13 +335,7 @@ def dry_friction_stop(theta0=(2.0, -1.0, 3.5), *, curvature: float = 1.0, coeffi
     Euler step of :func:`coursekit.physics.simulate`, friction taken at the
     new velocity so that the particle stops exactly.
     """
-    starts = check_finite("theta0", theta0)
-    if starts.ndim != 1 or starts.size == 0:
-        raise ValueError(f"theta0 must be a non-empty 1-D sequence, got shape {starts.shape}")
-    lam = check_scalar("curvature", curvature, 0.0, low_open=True)
-    c = check_scalar("coefficient", coefficient, 0.0, low_open=True)
-    h = check_scalar("step", step, 0.0, 0.1, low_open=True)
-    T = check_scalar("time", time, 0.0, low_open=True)
+    starts, lam, c, h, T = _check_1d_particles(theta0, curvature, coefficient, step, time)
     n = int(np.ceil(T / h))
 
     problem = Quadratic([lam], name="1-D quadratic")
@@ -449,13 +455,7 @@ def phase_portraits(theta0=(1.0, 2.0, 3.0), *, curvature: float = 1.0, coefficie
     spirals in more and more slowly; dry friction's spiral shrinks by 2c/λ per
     half turn and ends on the segment |θ| ≤ c/λ of the axis v = 0.
     """
-    starts = check_finite("theta0", theta0)
-    if starts.ndim != 1 or starts.size == 0:
-        raise ValueError(f"theta0 must be a non-empty 1-D sequence, got shape {starts.shape}")
-    lam = check_scalar("curvature", curvature, 0.0, low_open=True)
-    c = check_scalar("coefficient", coefficient, 0.0, low_open=True)
-    h = check_scalar("step", step, 0.0, 0.1, low_open=True)
-    T = check_scalar("time", time, 0.0, low_open=True)
+    starts, lam, c, h, T = _check_1d_particles(theta0, curvature, coefficient, step, time)
     problem = Quadratic([lam], name="1-D quadratic")
     n = int(np.ceil(T / h))
     theta, velocity, times = {}, {}, None
