@@ -34,7 +34,9 @@ def sweep_no_decay():
 
 def test_c4_too_large_makes_the_cost_rise(curves):
     too_large = -1
-    assert curves.diverged_at[too_large] >= 0 or curves.rise_ratio[too_large] > 2.0  # measured 3.94
+    # The run is chaotic (its endpoint varies with the arithmetic): judge the average
+    # of the second half, measured 3.08 times J(θ_0) (endpoint 3.95 here, 2.59 with numpy 2.2).
+    assert curves.diverged_at[too_large] >= 0 or curves.tail_ratio[too_large] > 1.5
     assert curves.frac_up[too_large] > 2 * curves.frac_up[1]  # measured 0.47 vs 0.14
 
 

@@ -21,6 +21,8 @@ def test_curves_measured_numbers_match_a_direct_run():
     np.testing.assert_allclose(result.loss, direct.loss, rtol=1e-9)
     assert result.start_loss == pytest.approx(np.log(10.0), rel=1e-12)  # θ_0 = 0: uniform softmax
     np.testing.assert_allclose(result.rise_ratio, direct.loss[-1] / np.log(10.0), rtol=1e-9)
+    half = direct.loss[len(direct.loss) // 2:]  # records 5..10 of 0..10
+    np.testing.assert_allclose(result.tail_ratio, half.mean(axis=0) / np.log(10.0), rtol=1e-9)
     ups = [np.mean([direct.loss[i + 1, j] > direct.loss[i, j] for i in range(10)]) for j in range(3)]
     np.testing.assert_allclose(result.frac_up, ups)
     assert result.status == ("finished 40 steps",) * 3

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_int, check_interval, check_scalar
-from ..analysis import steps_to_tolerance
+from ..analysis import steps_to_tolerance, tail_mean
 from ..data import digits_split
 from ..optimizers import sgd
 from ..problems import LogisticRegression
@@ -85,6 +85,10 @@ class CurvesResult:
     final_loss : (n,)           J at the last record (NaN if diverged)
     rise_ratio : (n,)           J(θ_K) / J(θ_0): above 1 means the cost rose
     max_ratio : (n,)            max_k J(θ_k) / J(θ_0)
+    tail_ratio : (n,)           mean J over the second half of the records / J(θ_0):
+                                a too-large ε makes SGD chaotic, so its endpoint
+                                varies with the last bits of the arithmetic and
+                                this average is the robust measure of the rise
     frac_up : (n,)              fraction of recorded steps at which J went up
     status : tuple of n str     "finished K steps" or "diverged at step k"
     diverged_at : (n,) int      −1 when the run did not diverge
@@ -98,6 +102,7 @@ class CurvesResult:
     final_loss: np.ndarray
     rise_ratio: np.ndarray
     max_ratio: np.ndarray
+    tail_ratio: np.ndarray
     frac_up: np.ndarray
     status: tuple
     diverged_at: np.ndarray
@@ -145,6 +150,7 @@ def learning_rate_curves(
         final_loss=final,
         rise_ratio=final / start,
         max_ratio=np.nanmax(loss, axis=0) / start,
+        tail_ratio=tail_mean(loss, 0.5) / start,
         frac_up=went_up.mean(axis=0),
         status=tuple(result.status(i) for i in range(lrs.size)),
         diverged_at=result.diverged_at,
