@@ -33,15 +33,6 @@ def test_terminal_velocity_closed_form():
     np.testing.assert_allclose(r.speedup, [1 / 0.7, 1 / 0.2], rtol=1e-12)
 
 
-def test_linear_cost_gradient_is_constant_and_input_unchanged():
-    g = np.array([1.0, -2.0])
-    problem = M.LinearCost(g)
-    g[0] = 5.0
-    theta = np.random.default_rng(0).normal(size=(4, 2))
-    np.testing.assert_array_equal(problem.grad(theta), np.tile([1.0, -2.0], (4, 1)))
-    np.testing.assert_allclose(problem.loss(theta), theta @ [1.0, -2.0])
-
-
 def test_canyon_race_paths_follow_the_recursion():
     r = M.canyon_race(condition_number=20.0, lr=0.05, momentum=0.7, theta0=(-3.0, 0.5), steps=80, tol=1e-4)
     theta, v = np.array([-3.0, 0.5]), np.zeros(2)

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from coursekit.experiments import rates
-from coursekit.problems import LeastSquares
 
 
 @settings(max_examples=30, deadline=None)
@@ -87,22 +86,6 @@ def test_strongly_convex_schedule_is_one_over_mu_k_plus_tau():
     assert result.tau == 4.0 and result.L == 1.0
     with pytest.raises(ValueError, match="mu must be in"):
         rates.strongly_convex_rate(mu=1.5)
-
-
-def test_large_least_squares_agrees_with_least_squares():
-    rng = np.random.default_rng(3)
-    X, y = rng.standard_normal((40, 3)), rng.standard_normal(40)
-    Xt, yt = rng.standard_normal((10, 3)), rng.standard_normal(10)
-    before = X.copy()
-    big = rates._LargeLeastSquares(X, y, Xt, yt, name="t")
-    ref = LeastSquares(X, y, Xt, yt)
-    theta = rng.standard_normal((2, 3))
-    np.testing.assert_allclose(big.loss(theta), 0.5 * np.mean((theta @ X.T - y) ** 2, axis=-1))
-    np.testing.assert_allclose(big.grad(theta), ref.grad(theta))
-    np.testing.assert_allclose(big.test_loss(theta), ref.test_loss(theta))
-    np.testing.assert_array_equal(X, before)
-    assert X.flags.writeable  # the caller's array is untouched; only the view is read-only
-    assert not big.X.flags.writeable
 
 
 def test_one_pass_threshold_and_hitting_point_match_a_brute_force_scan():

@@ -16,6 +16,7 @@ from hypothesis import given, settings, strategies as st
 
 from coursekit.problems import (
     LeastSquares,
+    LinearCost,
     LogisticRegression,
     Quadratic,
     canyon,
@@ -693,3 +694,20 @@ def test_bad_logistic_inputs_raise():
         problem.grad(np.zeros(2))
     with pytest.raises(ValueError, match=r"batch_size must be an integer in \[1, inf\], got 0"):
         problem.sample_batch(np.random.default_rng(0), (2,), 0)
+
+
+# -- the linear cost of eq. 8.17 ------------------------------------------------------
+def test_linear_cost_gradient_is_constant_and_input_unchanged():
+    g = np.array([1.0, -2.0])
+    problem = LinearCost(g)
+    g[0] = 5.0
+    theta = np.random.default_rng(0).normal(size=(4, 2))
+    np.testing.assert_array_equal(problem.grad(theta), np.tile([1.0, -2.0], (4, 1)))
+    np.testing.assert_allclose(problem.loss(theta), theta @ [1.0, -2.0])
+    assert not problem.gradient.flags.writeable
+
+
+@pytest.mark.parametrize("bad", [[], [[1.0, 2.0]], [1.0, np.nan]])
+def test_linear_cost_rejects_a_bad_gradient(bad):
+    with pytest.raises(ValueError, match="gradient"):
+        LinearCost(bad)

@@ -23,7 +23,6 @@ import numpy as np
 
 from .. import momentum_theory as theory
 from .._validation import (
-    check_finite,
     check_int,
     check_interval,
     check_params_vector,
@@ -32,8 +31,7 @@ from .._validation import (
 )
 from ..analysis import geometric_rate, steps_to_tolerance, tail_mean
 from ..optimizers import momentum as momentum_optimizer
-from ..problems import Quadratic, canyon, quadratic_with_spectrum
-from ..problems.base import Problem
+from ..problems import LinearCost, Quadratic, canyon, quadratic_with_spectrum
 from ..runner import run
 from ..schedules import linear_decay
 
@@ -41,7 +39,6 @@ __all__ = [
     "CanyonRace",
     "DampingModes",
     "FirstSteps",
-    "LinearCost",
     "MeasuredRates",
     "MomentumSchedules",
     "RateMap",
@@ -122,34 +119,6 @@ def first_steps(lr: float = 0.1, momentum: float = 0.9, curvature: float = 1.0,
 # --------------------------------------------------------------------------
 # C12: terminal velocity under a constant gradient
 # --------------------------------------------------------------------------
-
-
-class LinearCost(Problem):
-    """J(θ) = gᵀθ: the same gradient g everywhere (used for eq. 8.17).
-
-    It has no minimum; it models a long constant slope. The gradient is
-    exact (no minibatch noise), so ``run`` needs no ``rng``.
-
-    >>> LinearCost([3.0, 4.0]).grad([[0.0, 0.0]]).tolist()
-    [[3.0, 4.0]]
-    """
-
-    def __init__(self, gradient):
-        g = check_finite("gradient", gradient)
-        if g.ndim != 1 or g.size == 0:
-            raise ValueError(f"gradient must have shape (d,) with d >= 1, got shape {g.shape}")
-        g = g.copy()
-        g.setflags(write=False)
-        self.gradient = g
-        self.dim = g.size
-        self.name = "linear cost"
-
-    def _loss(self, theta):
-        with np.errstate(over="ignore", invalid="ignore"):
-            return theta @ self.gradient
-
-    def _grad(self, theta):
-        return np.broadcast_to(self.gradient, theta.shape).copy()
 
 
 @dataclass(frozen=True)

@@ -358,31 +358,6 @@ def seconds_per_update(
 
 
 # -- C7: one pass over a large training set ----------------------------------------
-class _LargeLeastSquares(LeastSquares):
-    """:class:`LeastSquares` on arrays too large to copy or solve in a lecture.
-
-    The base constructor copies X and solves for θ* with ``np.linalg.lstsq``,
-    several seconds at n = 10^6. Here the arrays are used through read-only
-    views and θ*, J* are left unknown (``min_loss = None``); loss, gradient and
-    minibatch gradient are the base class's.
-    """
-
-    def __init__(self, X, y, X_test, y_test, name: str):
-        def view(a):
-            v = a.view()
-            v.setflags(write=False)
-            return v
-
-        self.X, self.y = view(X), view(y)
-        self.X_test, self.y_test = view(X_test), view(y_test)
-        self.l2 = 0.0
-        self.n_train, self.dim = X.shape
-        self.has_test = True
-        self.minimizer = None
-        self.min_loss = None
-        self.name = name
-
-
 @dataclass(frozen=True)
 class OnePassResult:
     """One pass of minibatch SGD over n training examples.
@@ -434,8 +409,8 @@ def one_pass(
 
     data = make_large_regression(n, dim, rng=np.random.default_rng(seed), noise=noise,
                                  n_test=n_test)
-    problem = _LargeLeastSquares(data.X, data.y, data.X_test, data.y_test,
-                                 name=f"large least squares n={n}")
+    problem = LeastSquares(data.X, data.y, data.X_test, data.y_test,
+                           name=f"large least squares n={n}")
     steps = n // batch_size
     # record_every=steps: the full training loss (a pass over 10^6 rows) only at the ends.
     result = run(problem, sgd(inverse_time(1.0 / tau, tau)), np.zeros(dim), steps,

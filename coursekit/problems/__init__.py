@@ -2,6 +2,7 @@
 
 from .base import FiniteSumProblem, Problem
 from .least_squares import LeastSquares, make_least_squares
+from .linear import LinearCost
 from .logistic import LogisticRegression
 from .mlp import MLP
 from .quadratic import Quadratic, canyon, quadratic_with_spectrum
@@ -9,6 +10,7 @@ from .quadratic import Quadratic, canyon, quadratic_with_spectrum
 __all__ = [
     "FiniteSumProblem",
     "LeastSquares",
+    "LinearCost",
     "LogisticRegression",
     "MLP",
     "Problem",
