@@ -555,7 +555,8 @@ class Explorer:
         """What the background depends on besides the static artists."""
         fig = self.figure
         axes = tuple(
-            (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_position().bounds)
+            (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
+             ax.get_position(original=True).bounds)
             for ax in fig.axes
         )
         return (tuple(fig.get_size_inches()), fig.dpi, axes)

@@ -65,9 +65,30 @@ def test_rate_map_explorer_marker_text_and_image():
     rate = max(np.max(np.abs(np.linalg.eigvals([[1 - s, 0.7], [-s, 0.7]]))) for s in (3.0, 3.0 / 49.0))
     assert f"ρ = {rate:.4f}" in ax.texts[0].get_text()
     assert "optimum ρ* = 0.7500" in ax.texts[0].get_text()
+    # The image is the speed (1 − ρ)/(1 − ρ*): 1 at the optimum (ρ* = 0.75 for κ = 49),
+    # −1 (grey) where ε·L ≥ 2 + 2α; at (3.0, 0.7) it is (1 − ρ)/0.25.
     image = np.asarray(ax.get_images()[0].get_array())
-    assert image.min() == pytest.approx(0.75, abs=0.02)
+    assert image.max() == pytest.approx(1.0, abs=0.02) and image.min() == -1.0
+    lr_L, momenta = np.linspace(4.0 / 161, 4.0, 161), np.linspace(0.0, 0.995, 100)
+    row, col = np.argmin(np.abs(momenta - 0.7)), np.argmin(np.abs(lr_L - 3.0))
+    near = max(np.max(np.abs(np.linalg.eigvals([[1 - s, momenta[row]], [-s, momenta[row]]])))
+               for s in (lr_L[col], lr_L[col] / 49.0))
+    assert image[row, col] == pytest.approx((1.0 - near) / 0.25, rel=1e-9)
     assert T.spectrum_rate(3.0, 0.7, 1 / 49.0, 1.0) == pytest.approx(rate, rel=1e-6)
+    explorer.close()
+
+
+def test_relative_speed_is_one_at_the_optimum_and_negative_when_unstable():
+    rate = np.array([[0.75, 0.875], [0.9999, 1.0]])
+    np.testing.assert_allclose(X.relative_speed(rate, 0.75), [[1.0, 0.5], [0.0004, -1.0]], atol=1e-12)
+    assert rate.tolist() == [[0.75, 0.875], [0.9999, 1.0]]
+
+
+def test_a_condition_number_move_keeps_the_colour_bar_and_only_blits():
+    explorer = X.rate_map_explorer()
+    background = explorer._background
+    explorer.controls["condition_number"].value = 1000.0
+    assert explorer._background is background
     explorer.close()
 
 

@@ -20,11 +20,11 @@ from .. import momentum_theory as theory
 from .._validation import check_int, check_scalar
 from ..analysis import steps_to_tolerance
 from ..experiments.momentum import rate_map
-from ..figures.momentum import draw_rate_image
 from ..plotting import PALETTE
 from ..widgets import Explorer, cached, log_slider
 
-__all__ = ["canyon_explorer", "canyon_paths", "count_text", "rate_map_explorer", "rate_text"]
+__all__ = ["canyon_explorer", "canyon_paths", "count_text", "rate_map_explorer", "rate_text",
+           "relative_speed"]
 
 #: Start of every canyon run, far along the valley and off its floor.
 THETA0 = (-10.0, 1.0)
@@ -132,15 +132,23 @@ def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_n
     return Explorer(controls, fig, update, animated=moving)
 
 
-def _ticker():
-    import matplotlib.ticker
-
-    return matplotlib.ticker
-
-
-@cached(maxsize=64)
 def _rate_map(condition_number: float):
     return rate_map(condition_number, n_lr=161, n_momentum=100)
+
+
+def relative_speed(rate: np.ndarray, best_rate: float) -> np.ndarray:
+    """(1 − ρ)/(1 − ρ*): 1 at the optimum, 0 at the edge of stability, −1 beyond it.
+
+    Iterations per factor e of error scale like 1/(1 − ρ), so this is the speed
+    of (ε, α) as a fraction of the best speed for the same κ. Shown on a fixed
+    0-1 colour scale, the map keeps its colour bar for every κ (the explorer
+    then only redraws the image) while the good region visibly narrows as κ grows.
+
+    >>> relative_speed(np.array([0.5, 0.75, 1.0, 1.2]), 0.5).tolist()
+    [1.0, 0.5, -1.0, -1.0]
+    """
+    speed = (1.0 - rate) / (1.0 - best_rate)
+    return np.where(rate < 1.0, speed, -1.0)
 
 
 def rate_text(lr_L: float, momentum: float, condition_number: float) -> str:
@@ -154,9 +162,9 @@ def rate_text(lr_L: float, momentum: float, condition_number: float) -> str:
 def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number: float = 100.0) -> Explorer:
     """Sliders ε·L, α, κ over the heavy-ball rate map (Polyak, 1964; Goh, 2017).
 
-    The map for each κ is computed once (cached); a κ move swaps the image
-    data and moves the optimum, an (ε, α) move only moves the marker and
-    the text.
+    The map shows :func:`relative_speed` on a fixed colour scale. It is
+    computed once per κ (cached); a κ move swaps the image data and moves the
+    optimum, an (ε, α) move only moves the marker and the text.
     """
     lr_L = check_scalar("lr_L", lr_L, 0.01, 4.0)
     momentum = check_scalar("momentum", momentum, 0.0, 0.99)
@@ -167,10 +175,15 @@ def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number
     first = _rate_map(condition_number)
     with plt.ioff():
         fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=80, layout="constrained")
-    image = draw_rate_image(ax, first)
-    colorbar = fig.colorbar(image, ax=ax, label="rate ρ (lower is faster)", extend="max")
-    colorbar.locator = _ticker().MaxNLocator(3)
-    colorbar.update_ticks()
+    import matplotlib as mpl
+
+    cmap = mpl.colormaps["viridis_r"].with_extremes(under="0.75")  # grey: unstable
+    image = ax.imshow(relative_speed(first.rate, first.best_rate), origin="lower", aspect="auto",
+                      cmap=cmap, norm=mpl.colors.Normalize(vmin=0.0, vmax=1.0),
+                      extent=(first.lr_L[0], first.lr_L[-1], first.momenta[0], first.momenta[-1]),
+                      interpolation="nearest")
+    colorbar = fig.colorbar(image, ax=ax, label="speed (1 − ρ)/(1 − ρ*), 1 = optimum", extend="min")
+    colorbar.set_ticks([0.0, 0.5, 1.0])
     # White line: the stability boundary ε·L = 2 + 2α (the same for every κ).
     (edge,) = ax.plot(first.boundary_lr_L, first.boundary_momenta, color="white", linewidth=2.0)
     (best,) = ax.plot([], [], marker="*", markersize=15, color=PALETTE[7], markeredgecolor="black",
@@ -188,8 +201,7 @@ def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number
     def update(values):
         kappa = float(values["condition_number"])
         result = _rate_map(kappa)
-        image.set_data(result.rate)
-        image.set_clim(result.best_rate, 1.0)
+        image.set_data(relative_speed(result.rate, result.best_rate))
         best.set_data([result.best_lr_L], [result.best_momentum])
         marker.set_data([values["lr_L"]], [values["momentum"]])
         caption.set_text(rate_text(float(values["lr_L"]), float(values["momentum"]), kappa))
