@@ -35,12 +35,12 @@ def test_c19_nesterov_takes_its_gradient_at_the_interim_point():
 
 
 def test_c20_batch_gradient_descent_is_order_one_over_k(batch):
-    # Measured −0.9999 (brief: −0.9999).
+    # Measured −0.9999.
     assert -1.1 < batch.slopes[0] < -0.9
 
 
 def test_c20_batch_nesterov_schedule_is_order_one_over_k_squared(batch):
-    # Measured −2.002 (brief: −1.99).
+    # Measured −2.002.
     assert -2.15 < batch.slopes[2] < -1.85
 
 
