@@ -17,6 +17,7 @@ __all__ = [
     "check_batch_compatible",
     "check_bool",
     "check_finite",
+    "check_instance",
     "check_int",
     "check_int_tuple",
     "check_interval",
@@ -203,6 +204,17 @@ def check_batch_compatible(
             f"{name} has shape {np.shape(value)}, which does not broadcast against "
             f"{against} {tuple(batch_shape)}{hint}"
         )
+
+
+def check_instance(name: str, value, kind: type):
+    """``value`` if it is a ``kind`` (e.g. an experiment's result), else a TypeError naming both.
+
+    >>> check_instance("result", 1.5, float)
+    1.5
+    """
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be a {kind.__name__}, got {type(value).__name__}")
+    return value
 
 
 def check_rng(rng) -> np.random.Generator:

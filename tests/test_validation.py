@@ -67,6 +67,7 @@ def test_value_errors_name_parameter_range_and_value(call, message):
         (lambda: V.check_rng(42), r"^rng must be a numpy Generator"),
         (lambda: V.check_labels("y", [0.0, 1.0]), r"^y must hold integer class labels, got dtype float64$"),
         (lambda: V.check_int_tuple("batch_shape", "ab"), r"^batch_shape must be a tuple of integers >= 0"),
+        (lambda: V.check_instance("result", [1.0], tuple), r"^result must be a tuple, got list$"),
     ],
 )
 def test_type_errors_name_the_parameter(call, message):
@@ -80,3 +81,5 @@ def test_accepted_values_pass_through():
     assert V.check_interval("momentum", 0.0, 0.0, 1.0, high_open=True) == 0.0
     np.testing.assert_array_equal(V.check_labels("y", np.array([2, 0], dtype=np.int8), 3), [2, 0])
     V.check_batch_compatible("lr", np.ones((1, 3)), (2, 3))
+    pair = (1, 2)
+    assert V.check_instance("result", pair, tuple) is pair

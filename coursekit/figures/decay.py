@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_instance
 from ..experiments.decay import (
     LinearScheduleResult,
     NoiseFloorResult,
@@ -34,10 +35,6 @@ __all__ = [
 _WIDE = (11.0, 4.2)
 
 
-def _check(result, kind, name: str = "result") -> None:
-    if not isinstance(result, kind):
-        raise TypeError(f"{name} must be a {kind.__name__}, got {type(result).__name__}")
-
 
 def _subplots(nrows: int, ncols: int, figsize, **kwargs):
     import matplotlib.pyplot as plt  # on first use: pyplot is slow to import
@@ -50,7 +47,7 @@ def noise_floor_figure(result: NoiseFloorResult):
     measured floor (dashed) and batch gradient descent (dotted); right, the
     floor against ε on log-log axes beside the closed form Σ_i εσ²/(2m(2 − ελ_i)).
     """
-    _check(result, NoiseFloorResult)
+    check_instance("result", result, NoiseFloorResult)
     fig, (left, right) = _subplots(1, 2, _WIDE)
     for i, lr in enumerate(result.lrs):
         color = PALETTE[i % len(PALETTE)]
@@ -83,7 +80,7 @@ def noise_floor_figure(result: NoiseFloorResult):
 
 def robbins_monro_figure(sums: RobbinsMonroSums):
     """Claim C1: Σ_{j≤k} ε_j (eq. 8.12) and Σ_{j≤k} ε_j² (eq. 8.13) against k."""
-    _check(sums, RobbinsMonroSums, "sums")
+    check_instance("sums", sums, RobbinsMonroSums)
     fig, (left, right) = _subplots(1, 2, _WIDE)
     for i, name in enumerate(sums.names):
         verdict = "satisfies both" if sums.satisfied[i] else "fails one"
@@ -107,7 +104,7 @@ def robbins_monro_figure(sums: RobbinsMonroSums):
 def schedules_run_figure(result: ScheduleRunResult):
     """Claim C1 on a run: ε_k (left) and the mean J(θ_k) − J* (right) on log-log axes,
     with the constant rate's closed-form floor dashed."""
-    _check(result, ScheduleRunResult)
+    check_instance("result", result, ScheduleRunResult)
     fig, (left, right) = _subplots(1, 2, _WIDE)
     k = result.steps[1:]
     for i, name in enumerate(result.names):
@@ -134,7 +131,7 @@ def schedules_run_figure(result: ScheduleRunResult):
 
 def linear_schedule_figure(result: LinearScheduleResult):
     """Claim C3: the schedules (top) and the mean J(θ_k) − J* on the digits (bottom)."""
-    _check(result, LinearScheduleResult)
+    check_instance("result", result, LinearScheduleResult)
     fig, (top, bottom) = _subplots(2, 1, (7.0, 6.0), sharex=True)
     k = result.steps[1:]
     for i, name in enumerate(result.names):

@@ -6,7 +6,7 @@ and returns ``(fig, ax)`` or ``(fig, axes)``.
 
 from __future__ import annotations
 
-from .._validation import check_int
+from .._validation import check_instance, check_int
 from ..experiments.initialization import (
     ComparisonResult,
     LinearProductResult,
@@ -22,10 +22,6 @@ _COLORS = PALETTE + ("#999999",)
 _MARKERS = ("o", "s", "^", "v", "D", "x", "+", "*", "P")
 
 
-def _check(result, kind, name):
-    if not isinstance(result, kind):
-        raise TypeError(f"{name} must be a {kind.__name__}, got {type(result).__name__}")
-
 
 def comparison_curves(result: ComparisonResult, *, seed: int = 0, ax=None):
     """Training cost J(θ_k) of every scheme for one seed (claim C21), log y.
@@ -34,7 +30,7 @@ def comparison_curves(result: ComparisonResult, *, seed: int = 0, ax=None):
     The y axis is cut at 10³ so that the astronomically large start of a
     huge initialization does not flatten the other curves.
     """
-    _check(result, ComparisonResult, "result")
+    check_instance("result", result, ComparisonResult)
     seed = check_int("seed", seed, low=0, high=result.loss.shape[2] - 1)
     fig, ax = learning_curves(
         result.steps, result.loss[:, :, seed], list(result.labels), ax=ax,
@@ -53,7 +49,7 @@ def propagation(result: PropagationResult, *, quantity: str = "activation"):
     ``quantity`` is "activation" (std of h_l) or "gradient" (std of ∂J/∂z_l).
     Log y: a straight line is a constant factor per layer.
     """
-    _check(result, PropagationResult, "result")
+    check_instance("result", result, PropagationResult)
     if quantity not in ("activation", "gradient"):
         raise ValueError(f"quantity must be one of 'activation', 'gradient'; got {quantity!r}")
     import matplotlib.pyplot as plt
@@ -84,7 +80,7 @@ def propagation(result: PropagationResult, *, quantity: str = "activation"):
 
 def singular_value_spread(result: LinearProductResult, *, ax=None):
     """σ_max/σ_min of W_1⋯W_L versus depth L: orthogonal stays at 1, Gaussian explodes."""
-    _check(result, LinearProductResult, "result")
+    check_instance("result", result, LinearProductResult)
     if ax is None:
         import matplotlib.pyplot as plt
 

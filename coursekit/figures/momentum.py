@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments.momentum import CanyonRace, DampingModes, MomentumSchedules, RateMap, TerminalVelocity
+from .._validation import check_instance
+from ..experiments.momentum import (
+    CanyonRace,
+    DampingModes,
+    MomentumSchedules,
+    RateMap,
+    TerminalVelocity,
+)
 from ..plotting import FIGSIZE, PALETTE, contour_paths, learning_curves
 
 __all__ = [
@@ -19,11 +26,6 @@ __all__ = [
     "terminal_velocity_figure",
 ]
 
-
-def _check(result, kind, name: str = "result"):
-    if not isinstance(result, kind):
-        raise TypeError(f"{name} must be a {kind.__name__} from coursekit.experiments.momentum, "
-                        f"got {type(result).__name__}")
 
 
 def _plt():
@@ -38,7 +40,7 @@ def terminal_velocity_figure(result: TerminalVelocity):
     A dotted line marks 99% of the terminal velocity, and a dot the first
     k at which each curve stays above it.
     """
-    _check(result, TerminalVelocity)
+    check_instance("result", result, TerminalVelocity)
     plt = _plt()
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     k = result.k[1:]
@@ -68,7 +70,7 @@ def terminal_velocity_figure(result: TerminalVelocity):
 
 def canyon_figure(result: CanyonRace):
     """Figure 8.5: the two paths on the canyon (left) and J − J* against k (right)."""
-    _check(result, CanyonRace)
+    check_instance("result", result, CanyonRace)
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained",
                              gridspec_kw={"width_ratios": [1.6, 1.0]})
@@ -99,7 +101,7 @@ def rate_map_figure(result: RateMap, *, ax=None):
     Colour is ρ from the optimum ρ* (darkest) to 1; the unstable region
     (ρ ≥ 1) is grey. The white line is ε·L = 2 + 2α.
     """
-    _check(result, RateMap)
+    check_instance("result", result, RateMap)
     plt = _plt()
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.4, 4.6), layout="constrained")
@@ -136,7 +138,7 @@ def draw_rate_image(ax, result: RateMap):
 
 def damping_figure(result: DampingModes):
     """θ_k along one direction for an over-, critically and under-damped α."""
-    _check(result, DampingModes)
+    check_instance("result", result, DampingModes)
     plt = _plt()
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     for j, (label, alpha) in enumerate(zip(result.labels, result.momenta)):
@@ -154,7 +156,7 @@ def damping_figure(result: DampingModes):
 
 def schedules_figure(result: MomentumSchedules):
     """Left: mean J − J* of the four schedule settings. Right: the schedules."""
-    _check(result, MomentumSchedules)
+    check_instance("result", result, MomentumSchedules)
     plt = _plt()
     fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained",
                              gridspec_kw={"width_ratios": [1.6, 1.0]})

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments.nesterov import BatchRates, ChangingLR, InterimPoints, StochasticRates
+from .._validation import check_instance
+from ..experiments.nesterov import (
+    BatchRates,
+    ChangingLR,
+    InterimPoints,
+    StochasticRates,
+)
 from ..plotting import FIGSIZE, PALETTE, contour_paths, learning_curves
 
 __all__ = ["batch_rates_figure", "changing_lr_figure", "interim_points_figure",
            "stochastic_rates_figure"]
 
-
-def _check(result, cls, name: str) -> None:
-    if not isinstance(result, cls):
-        raise TypeError(f"{name} must be a {cls.__name__} from experiments.nesterov, "
-                        f"got {type(result).__name__}")
 
 
 def interim_points_figure(result: InterimPoints):
@@ -32,7 +33,7 @@ def interim_points_figure(result: InterimPoints):
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    _check(result, InterimPoints, "result")
+    check_instance("result", result, InterimPoints)
     fig, axes = plt.subplots(1, 2, figsize=(FIGSIZE[0] * 1.8, FIGSIZE[1] * 1.15),
                              layout="constrained", sharey=True)
     every = np.concatenate([result.theta["momentum"], result.theta["nesterov"],
@@ -76,7 +77,7 @@ def interim_points_figure(result: InterimPoints):
 
 def batch_rates_figure(result: BatchRates):
     """Excess loss against k on log-log axes, with the fitted slopes in the legend (C20)."""
-    _check(result, BatchRates, "result")
+    check_instance("result", result, BatchRates)
     keep = result.steps >= 1
     labels = [f"{label}: slope {s:.3f}" for label, s in zip(result.labels, result.slopes)]
     fig, ax = learning_curves(
@@ -95,7 +96,7 @@ def batch_rates_figure(result: BatchRates):
 
 def stochastic_rates_figure(result: StochasticRates):
     """Seed-averaged excess loss of SGD, momentum and Nesterov, with the 10-90% seed band (C20)."""
-    _check(result, StochasticRates, "result")
+    check_instance("result", result, StochasticRates)
     keep = result.steps >= 1
     steps = result.steps[keep]
     labels = [f"{label}: slope {s:.2f} ± {se:.2f}"
@@ -116,7 +117,7 @@ def stochastic_rates_figure(result: StochasticRates):
 
 def changing_lr_figure(result: ChangingLR):
     """|library − book| per step when lr_k changes, for α = μ and for α_k = μ·lr_k/lr_{k−1}."""
-    _check(result, ChangingLR, "result")
+    check_instance("result", result, ChangingLR)
     curves = np.column_stack([result.momentum_naive, result.momentum_corrected,
                               result.nesterov_naive, result.nesterov_corrected])
     labels = ["momentum, α = μ", "momentum, α_k = μ·lr_k/lr_(k−1)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_instance
 from ..experiments import physics as experiments
 from ..plotting import FIGSIZE, PALETTE, contour_paths
 
@@ -18,10 +19,6 @@ __all__ = ["coasting", "drag_paths", "dry_friction", "euler_convergence", "phase
 #: One colour per drag, the same in every figure of the lecture.
 DRAG_COLORS = {"viscous": PALETTE[0], "turbulent": PALETTE[1], "dry": PALETTE[2]}
 
-
-def _check(result, cls):
-    if not isinstance(result, cls):
-        raise TypeError(f"result must be a {cls.__name__}, got {type(result).__name__}")
 
 
 def _subplots(ncols: int = 1, width: float | None = None):
@@ -33,7 +30,7 @@ def _subplots(ncols: int = 1, width: float | None = None):
 
 def euler_convergence(result):
     """Error at time T of the Euler iterates against h, log-log, with the fitted order (C15)."""
-    _check(result, experiments.EulerConvergenceResult)
+    check_instance("result", result, experiments.EulerConvergenceResult)
     fig, ax = _subplots()
     h, err = result.step, result.error
     ax.loglog(h, err, "o-", color=PALETTE[0], label=f"semi-implicit Euler (fitted order {result.order:.2f})")
@@ -49,7 +46,7 @@ def euler_convergence(result):
 
 def coasting(result):
     """Distance travelled against time under turbulent and viscous drag (C16), log time axis."""
-    _check(result, experiments.CoastResult)
+    check_instance("result", result, experiments.CoastResult)
     fig, ax = _subplots()
     t = result.times[1:]
     c = result.coefficient
@@ -72,7 +69,7 @@ def coasting(result):
 
 def dry_friction(result):
     """Position against time under dry friction, with the band |θ| ≤ c/λ where it can stop (C17)."""
-    _check(result, experiments.DryFrictionResult)
+    check_instance("result", result, experiments.DryFrictionResult)
     fig, ax = _subplots(width=9.0)
     b = result.band
     ax.axhspan(-b, b, color=PALETTE[4], alpha=0.25,
@@ -96,7 +93,7 @@ def dry_friction(result):
 
 def phase_portraits(result):
     """Three panels, position θ against velocity v, one per drag."""
-    _check(result, experiments.PhasePortraitResult)
+    check_instance("result", result, experiments.PhasePortraitResult)
     fig, axes = _subplots(len(result.drags), width=12.0)
     titles = {"viscous": "viscous −c v: spirals into (0, 0)",
               "turbulent": "turbulent −c|v|v: spirals in ever more slowly",
@@ -125,7 +122,7 @@ def phase_portraits(result):
 
 def drag_paths(result):
     """Left: the three paths on the cost's contours. Right: distance to θ* against time (C17, C18)."""
-    _check(result, experiments.SurfacePathsResult)
+    check_instance("result", result, experiments.SurfacePathsResult)
     fig, (left, right) = _subplots(2, width=12.0)
     problem = experiments.surface(result.condition_number)
     paths = [result.theta[d] for d in result.drags]

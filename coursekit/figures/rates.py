@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_instance
 from ..experiments.rates import (
     ConvexRateResult,
     GrowingBatchResult,
@@ -33,10 +34,6 @@ __all__ = [
     "work_figure",
 ]
 
-
-def _check(name: str, value, cls) -> None:
-    if not isinstance(value, cls):
-        raise TypeError(f"{name} must be a {cls.__name__}, got {type(value).__name__}")
 
 
 def _reference(ax, k: np.ndarray, anchor_k: float, anchor_value: float, power: float,
@@ -60,8 +57,8 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult):
     """
     import matplotlib.pyplot as plt
 
-    _check("convex", convex, ConvexRateResult)
-    _check("strong", strong, StronglyConvexRateResult)
+    check_instance("convex", convex, ConvexRateResult)
+    check_instance("strong", strong, StronglyConvexRateResult)
     fig, axes = plt.subplots(1, 2, figsize=(FIGSIZE[0] * 1.8, FIGSIZE[1] * 1.1),
                              layout="constrained")
     ax = axes[0]
@@ -106,7 +103,7 @@ def work_figure(work: WorkResult):
     """Examples touched per update against n, log-log: flat for SGD, linear for batch GD."""
     import matplotlib.pyplot as plt
 
-    _check("work", work, WorkResult)
+    check_instance("work", work, WorkResult)
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     ax.plot(work.sizes, work.sgd_examples_per_update, marker="o", color=PALETTE[0],
             label=f"SGD, m = {work.batch_size} (slope {work.sgd_slope:.2f})")
@@ -124,7 +121,7 @@ def work_figure(work: WorkResult):
 
 def one_pass_figure(one: OnePassResult):
     """Test error of one-pass SGD against examples seen, with the tolerance band and one epoch."""
-    _check("one", one, OnePassResult)
+    check_instance("one", one, OnePassResult)
     keep = one.examples > 0
     fig, ax = learning_curves(one.examples[keep], one.test_loss[keep],
                               [f"one-pass SGD, m = {one.batch_size}"], log_x=True, log_y=False,
@@ -147,7 +144,7 @@ def floor_figure(floor: StatisticalFloorResult):
     """Excess test error against examples seen: SGD, batch GD and the Cramér–Rao rate σ²d/(2k)."""
     import matplotlib.pyplot as plt
 
-    _check("floor", floor, StatisticalFloorResult)
+    check_instance("floor", floor, StatisticalFloorResult)
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     keep = floor.sgd_examples > 0
     k = floor.sgd_examples[keep]
@@ -176,7 +173,7 @@ def growing_batch_figure(growing: GrowingBatchResult):
     """Training excess loss against examples seen for small m, growing m_k and full batch."""
     import matplotlib.pyplot as plt
 
-    _check("growing", growing, GrowingBatchResult)
+    check_instance("growing", growing, GrowingBatchResult)
     fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     markers = (None, "o", "s")
     for j, label in enumerate(growing.labels):
