@@ -111,12 +111,16 @@ def log_slider(
 ) -> ipywidgets.FloatLogSlider:
     """A slider over [low, high] on a log scale, for ε, σ, κ and other scales.
 
-    The handle moves in ``steps`` equal steps of log10: with the default 60
-    steps over three decades, 20 steps per decade, so 1, 10^0.05, ... and
-    every power of ten between ``low`` and ``high`` that lies on the grid.
-    ``value`` is kept exactly, on the grid or not (the front end snaps it
-    to the grid only when the handle is moved). ``continuous_update`` is on:
-    the explorer updates while the handle is dragged.
+    The handle moves in equal steps of log10, about ``steps`` of them over
+    the range, on a grid that passes through ``value`` exactly. JupyterLab
+    snaps a slider's value to its grid as soon as the slider is shown and
+    sends the snapped value back, so an initial value off the grid would
+    silently become its neighbour (κ = 100 would turn into 106.5). The step
+    is therefore chosen so that ``value`` is a grid point and the grid stays
+    inside [low, high] while reaching as close to both ends as it can (with
+    round numbers, exactly to them).
+    ``continuous_update`` is on: the explorer updates while the handle is
+    dragged.
 
     Parameters
     ----------
@@ -127,16 +131,20 @@ def log_slider(
     value : float
         The initial value, low ≤ value ≤ high.
     steps : int
-        Number of grid steps between low and high, ≥ 1.
+        About how many grid steps between low and high, ≥ 1.
     readout_format : str
         Format of the number shown next to the slider (d3-format, which
         accepts the usual Python specs such as ``".3g"``).
 
     Examples
     --------
-    >>> slider = log_slider("ε", 1e-3, 1.0, 0.02)
+    >>> slider = log_slider("ε", 1e-3, 1.0, 0.01)
     >>> slider.value, round(slider.min, 12), round(slider.max, 12), round(slider.step, 12)
-    (0.02, -3.0, 0.0, 0.05)
+    (0.01, -3.0, 0.0, 0.05)
+    >>> slider = log_slider("κ", 2.0, 200.0, 100.0)
+    >>> k = (np.log10(100.0) - slider.min) / slider.step  # the value is a grid point
+    >>> bool(abs(k - round(k)) < 1e-9), bool(10**slider.max <= 200.0)
+    (True, True)
     """
     if not isinstance(description, str):
         raise TypeError(f"description must be a string, got {type(description).__name__} {description!r}")
@@ -155,21 +163,69 @@ def log_slider(
     # point: widen the exponents by an ulp where needed so that low and high
     # themselves are never clamped to a neighbouring float.
     log_low, log_high = float(np.log10(low)), float(np.log10(high))
-    while 10.0**log_low > low:
-        log_low = float(np.nextafter(log_low, -np.inf))
-    while 10.0**log_high < high:
-        log_high = float(np.nextafter(log_high, np.inf))
+    log_bottom, step, log_top = _log_grid(log_low, log_high, float(np.log10(value)), steps)
+    # Neither low ≤ 10^bottom ≤ value ≤ 10^top ≤ high may fail by a rounding
+    # error: the slider clamps its value to [10^bottom, 10^top].
+    log_bottom = _nudge(float(log_bottom), lambda x: 10.0**x >= low, +1)
+    log_bottom = _nudge(log_bottom, lambda x: 10.0**x <= value, -1)
+    log_top = _nudge(float(log_top), lambda x: 10.0**x <= high, -1)
+    log_top = _nudge(log_top, lambda x: 10.0**x >= value, +1)
     return ipywidgets.FloatLogSlider(
         value=value,
         base=10.0,
-        min=log_low,
-        max=log_high,
-        step=(log_high - log_low) / steps,
+        min=log_bottom,
+        max=log_top,
+        step=step,
         description=description,
         readout_format=readout_format,
         continuous_update=True,
         style={"description_width": "initial"},
     )
+
+
+def _nudge(x: float, ok, direction: int) -> float:
+    """x moved by rounding-sized amounts in ``direction`` until ``ok(x)``.
+
+    Steps double from one ulp, so this ends quickly even where 10^x does not
+    change over many ulps of x (x near 0).
+    """
+    delta = np.spacing(abs(x)) if x else np.finfo(float).tiny
+    while not ok(x):
+        x += direction * delta
+        delta *= 2.0
+    return float(x)
+
+
+def _log_grid(log_low: float, log_high: float, log_value: float, steps: int) -> tuple:
+    """(bottom, step, top): a grid bottom + i·step through log_value inside [log_low, log_high].
+
+    For n = ``steps`` / 2 to 2·``steps`` steps in all, a of them below the
+    value and n − a above, the largest step that fits is
+    min(below/a, above/(n − a)); what the grid leaves out at the two ends is
+    then span − n·step. (a = 0 or n starts or ends the grid at the value,
+    for a value very close to an end.) Among the grids that leave out at most 1% of a step,
+    the one with n closest to ``steps`` wins; if there is none, the one that
+    leaves out least.
+    """
+    span = log_high - log_low
+    below, above = log_value - log_low, log_high - log_value
+    if below <= 0.0 or above <= 0.0:  # the value is an end: the plain grid holds it
+        return log_low, span / steps, log_high
+    close, best = None, None
+    for n in range(max(2, steps // 2), 2 * steps + 1):
+        guess = n * below / span
+        # a = 0 or n: the grid starts or ends at the value (for a value near an end).
+        for a in {int(np.floor(guess)), int(np.ceil(guess)), 0, n}:
+            if not 0 <= a <= n:
+                continue
+            step = min(below / a if a else np.inf, above / (n - a) if a < n else np.inf)
+            left_out = span - n * step
+            grid = (log_value - a * step, step, log_value + (n - a) * step)
+            if left_out <= 0.01 * step and (close is None or abs(n - steps) < close[0]):
+                close = (abs(n - steps), grid)
+            if best is None or left_out / span < best[0]:
+                best = (left_out / span, grid)
+    return (close or best)[1]
 
 
 # --------------------------------------------------------------------------

@@ -33,7 +33,8 @@ def test_slider_moves_the_live_curve_and_marker(sweep, strict_and_leak_free):
     try:
         ax, ax_sweep = explorer.figure.axes
         live = ax.get_lines()[2]
-        grid_value = 10.0 ** (-3 + 4 * (np.log10(30.0) + 3) / 36)  # the 4th slider position
+        slider = explorer.controls["lr"]
+        grid_value = 10.0 ** (slider.min + 4 * slider.step)  # the 4th slider position
         explorer.controls["lr"].value = grid_value
         np.testing.assert_allclose(live.get_ydata(), independent_curve(grid_value), rtol=1e-8)
         marker = ax_sweep.get_lines()[-1]

@@ -679,32 +679,49 @@ def test_cached_validates_its_arguments():
 
 
 def test_log_slider_covers_the_range_in_equal_log_steps():
-    slider = log_slider("learning rate ε", 1e-4, 1.0, 0.02, steps=80, readout_format=".2e")
+    slider = log_slider("learning rate ε", 1e-4, 1.0, 0.01, steps=80, readout_format=".2e")
     assert isinstance(slider, ipywidgets.FloatLogSlider)
-    assert slider.value == 0.02 and slider.base == 10.0
+    assert slider.value == 0.01 and slider.base == 10.0
+    # 0.01 halves the range in log10, so 80 equal steps reach both ends exactly.
     assert slider.min == pytest.approx(-4.0, abs=1e-15) and slider.max == pytest.approx(0.0, abs=1e-15)
     assert slider.step == pytest.approx(4.0 / 80, rel=1e-12)
     assert slider.continuous_update is True and slider.readout_format == ".2e"
     assert slider.description == "learning rate ε"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     low_exp=st.floats(-8.0, 4.0),
-    span=st.floats(1e-6, 8.0),
-    where=st.floats(0.0, 1.0),
+    span=st.floats(1e-3, 8.0),
+    where=st.one_of(st.floats(0.0, 1.0), st.sampled_from([0.0, 1e-9, 0.5, 1.0 - 1e-9, 1.0])),
+    steps=st.integers(10, 120),
 )
-def test_log_slider_keeps_low_value_and_high_exactly(low_exp, span, where):
+def test_log_slider_puts_the_value_on_its_grid_inside_the_range(low_exp, span, where, steps):
+    """The front end snaps a value to the grid when it shows the slider: the value
+    must already be a grid point, or the explorer would start somewhere else."""
     low = 10.0**low_exp
     high = low * 10.0**span
     value = min(high, max(low, low * (high / low) ** where))
-    slider = log_slider("x", low, high, value)
+    slider = log_slider("x", low, high, value, steps=steps)
     assert slider.value == value
-    slider.value = low
-    assert slider.value == low
-    slider.value = high
-    assert slider.value == high
+    position = (np.log10(value) - slider.min) / slider.step
+    assert abs(position - round(position)) < 1e-6
+    assert steps // 2 - 1e-6 <= (slider.max - slider.min) / slider.step <= 2 * steps + 1e-6
+    # Inside [low, high] (to a rounding error where value is an end: keeping the
+    # value exactly comes first), leaving out less than one step in all.
+    assert low * (1 - 1e-14) <= 10.0**slider.min and 10.0**slider.max <= high * (1 + 1e-14)
+    left_out = (slider.min - np.log10(low)) + (np.log10(high) - slider.max)
+    assert left_out < slider.step
+    slider.value = high  # clamped to the last grid point, never beyond high
+    assert slider.value <= high * (1 + 1e-14)
     slider.close()
+
+
+def test_log_slider_with_round_numbers_reaches_both_ends():
+    slider = log_slider("ε_τ / ε0", 1e-3, 1.0, 0.01)  # the value splits the decades 1 : 2
+    assert 10.0**slider.min == pytest.approx(1e-3, rel=1e-12)
+    assert 10.0**slider.max == pytest.approx(1.0, rel=1e-12)
+    assert (slider.max - slider.min) / slider.step == pytest.approx(60.0)
 
 
 @pytest.mark.parametrize(

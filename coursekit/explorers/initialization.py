@@ -35,12 +35,6 @@ _EDGES = np.linspace(-4.0, 4.0, 61)  # histogram of h / std(h): the shape, scale
 _STD_RANGE = (1e-8, 1e8)  # the std axis; values beyond it are drawn on its edge
 
 
-def _ceil_125(x: float) -> float:
-    """The smallest of 1, 2, 5 × 10^n that is ≥ x > 0."""
-    decade = 10.0 ** np.floor(np.log10(x))
-    return float(next(m * decade for m in (1.0, 2.0, 5.0, 10.0) if m * decade >= x))
-
-
 def layer_histograms(h: np.ndarray, layers) -> tuple:
     """Density histograms of h_l / std(h_l) on :data:`_EDGES` for the given layers.
 
@@ -127,7 +121,10 @@ def activation_explorer(
                   for i in range(3)]
     ax_hist.set_xlim(_EDGES[0], _EDGES[-1])
     ax_hist.set_xlabel("h_l / std(h_l)")
-    ax_hist.set_ylabel("density (shape only)")
+    ax_hist.set_ylabel("density (shape only; spikes cut at 1)")
+    # Fixed: a standard normal peaks at 0.4; the spikes of dead ReLUs (at 0) or
+    # saturated tanh units (at ±1/std) run off the top, which is what to see.
+    ax_hist.set_ylim(0.0, 1.0)
     ax_hist.set_title("Shape of h_l in layers 1, L/2, L", fontsize="medium")
     # Texts of one legend are updated in place: rebuilding a legend costs a redraw's worth.
     legend = ax_hist.legend(fontsize="small", loc="upper right")
@@ -165,9 +162,6 @@ def activation_explorer(
             if shown:
                 line.set_ydata(dens[i])
                 text.set_text(f"layer {layers[i]}: std {stds[i]:.3g}")
-        top = float(dens.max()) if dens.size and dens.max() > 0 else 1.0
-        # Limits move in coarse steps, so most moves keep the drawn axes and only blit.
-        ax_hist.set_ylim(0.0, _ceil_125(1.1 * top))
         ls = np.arange(1, n_layers + 1)
         # Fixed limits, so that a move shows the signal growing or shrinking against the
         # same axes (and only blits): values beyond them sit on the edge; overflowed

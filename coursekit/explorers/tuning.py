@@ -22,7 +22,7 @@ from ..widgets import Explorer, cached, log_slider
 __all__ = ["learning_rate_explorer", "short_run"]
 
 _LOW, _HIGH = 1e-3, 30.0
-_SLIDER_STEPS = 36  # 8 positions per decade
+_SLIDER_STEPS = 36  # about 8 positions per decade
 
 
 def short_run(lr0, *, steps: int = 200, batch_size: int = 32, final_fraction: float = 0.01,
@@ -77,7 +77,8 @@ def learning_rate_explorer(sweep: SweepResult, *, lr: float | None = None, steps
     # shared minibatch sequence (noise="common"): curve j is exactly the run
     # that ε_0 = grid[j] gives alone, and a move only looks a curve up.
     slider = log_slider("initial learning rate ε₀", _LOW, _HIGH, lr, steps=_SLIDER_STEPS)
-    grid = 10.0 ** np.linspace(slider.min, slider.max, _SLIDER_STEPS + 1)
+    positions = int(round((slider.max - slider.min) / slider.step)) + 1
+    grid = 10.0 ** (slider.min + slider.step * np.arange(positions))
     ks, curves = short_run(grid, **settings)
     _, reference = short_run(np.array([sweep.best_early_lr, sweep.best_final_lr]), **settings)
 
