@@ -20,6 +20,7 @@ from coursekit.problems import (
     LogisticRegression,
     Quadratic,
     canyon,
+    digits_softmax,
     make_least_squares,
     quadratic_with_spectrum,
 )
@@ -711,3 +712,25 @@ def test_linear_cost_gradient_is_constant_and_input_unchanged():
 def test_linear_cost_rejects_a_bad_gradient(bad):
     with pytest.raises(ValueError, match="gradient"):
         LinearCost(bad)
+
+
+# -- the digits problem shared by the lectures ------------------------------------------
+def test_digits_softmax_is_built_once_per_setting_and_read_only():
+    from coursekit.data import digits_split
+
+    problem = digits_softmax(1e-3, 0)
+    assert problem is digits_softmax(l2=1e-3, seed=0)  # shared, not rebuilt
+    assert problem is not digits_softmax(0.0, 0)
+    data = digits_split(seed=0)
+    np.testing.assert_array_equal(problem.X, data.X)
+    np.testing.assert_array_equal(problem.y, data.y)
+    assert (problem.n_classes, problem.dim, problem.l2) == (10, 650, 1e-3)
+    assert not problem.X.flags.writeable
+    # J(0) = log 10: the softmax of zero scores is uniform.
+    assert float(problem.loss(np.zeros(650))) == pytest.approx(np.log(10.0), rel=1e-14)
+
+
+@pytest.mark.parametrize("kwargs, message", [({"l2": -1.0}, "l2 must be"), ({"seed": -1}, "seed must be")])
+def test_digits_softmax_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        digits_softmax(**kwargs)

@@ -28,9 +28,8 @@ import numpy as np
 
 from .. import analysis
 from .._validation import check_int, check_interval, check_scalar
-from ..data import digits_split
 from ..optimizers import sgd
-from ..problems import LogisticRegression, Quadratic
+from ..problems import LogisticRegression, Quadratic, digits_softmax
 from ..robbins_monro import RobbinsMonroReport, robbins_monro
 from ..runner import run
 from ..schedules import Schedule, constant, exponential_decay, inverse_k, inverse_sqrt, linear_decay
@@ -380,17 +379,15 @@ def schedules_on_run(
 
 @functools.lru_cache(maxsize=4)
 def _digits_problem(l2: float, seed: int) -> tuple[LogisticRegression, float]:
-    ds = digits_split(seed=seed)
-    problem = LogisticRegression(ds.X, ds.y, n_classes=10, l2=l2, name="softmax regression, digits")
+    problem = digits_softmax(l2, seed)
     return problem, float(problem.loss(problem.solve()))
 
 
 def digits_problem(l2: float = 1e-3, seed: int = 0) -> tuple[LogisticRegression, float]:
-    """Softmax regression on :func:`coursekit.data.digits_split` and its J*.
+    """:func:`coursekit.problems.digits_softmax` and its J*, as ``(problem, J*)``.
 
-    Returns ``(problem, J*)``; the problem is built once per (l2, seed) and
-    shared (it is read-only). J* comes from Newton's method
-    (``LogisticRegression.solve``).
+    J* comes from Newton's method (``LogisticRegression.solve``), once per
+    (l2, seed).
     """
     l2 = check_scalar("l2", l2, 0.0, low_open=True)
     seed = check_int("seed", seed, low=0)

@@ -26,38 +26,17 @@ import numpy as np
 
 from .._validation import check_int, check_interval, check_scalar
 from ..analysis import steps_to_tolerance, tail_mean
-from ..data import digits_split
 from ..optimizers import sgd
-from ..problems import LogisticRegression
+from ..problems import digits_softmax
 from ..runner import run
 from ..schedules import linear_decay
 
 __all__ = [
     "CurvesResult",
     "SweepResult",
-    "digits_softmax",
     "learning_rate_curves",
     "sweep_initial_rate",
 ]
-
-
-def digits_softmax(l2: float = 1e-3, seed: int = 0) -> LogisticRegression:
-    """Softmax regression on the course's digits split (1,348 training images, 10 classes).
-
-    J(θ) = (1/n) Σ_i −log softmax(x̃_iᵀW)_{y_i} + (l2/2)‖w‖² (eq. 6.29 with the
-    weight decay of section 7.1.1), θ of length d = 65·10 = 650. With
-    ``l2 > 0`` the cost has a unique minimum; with ``l2 = 0`` it has none on
-    these (linearly separable) data: J keeps falling as ‖θ‖ grows.
-
-    >>> problem = digits_softmax()
-    >>> problem.dim, problem.n_train, round(float(problem.loss(np.zeros(650))), 4)
-    (650, 1348, 2.3026)
-    """
-    l2 = check_scalar("l2", l2, 0.0)
-    seed = check_int("seed", seed, low=0)
-    data = digits_split(seed=seed)
-    return LogisticRegression(data.X, data.y, n_classes=10, l2=l2,
-                              name=f"softmax regression on digits, l2={l2:g}")
 
 
 def _check_lrs(lrs) -> np.ndarray:
@@ -236,7 +215,7 @@ def sweep_initial_rate(
     Each run is SGD with the linear schedule of eq. 8.14, ε_k = (1 − k/τ) ε_0
     + (k/τ) ε_τ with ε_τ = ``final_fraction`` · ε_0 and τ = ``steps`` (the
     book's rule of thumb ε_τ ≈ 1% of ε_0), from θ_0 = 0 on
-    :func:`digits_softmax`. ε_0 is an array of shape (S,) and ``repeats``
+    :func:`coursekit.problems.digits_softmax`. ε_0 is an array of shape (S,) and ``repeats``
     adds the seed axis, so θ has batch shape (N, S).
 
     ``lrs`` defaults to 13 values from 3·10⁻³ to 30 (three per decade).

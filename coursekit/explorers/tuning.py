@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_int, check_scalar
-from ..experiments.tuning import SweepResult, digits_softmax
+from ..experiments.tuning import SweepResult
+from ..problems import digits_softmax
 from ..optimizers import sgd
 from ..plotting import FIGSIZE, PALETTE
 from ..runner import run
 from ..schedules import linear_decay
-from ..widgets import Explorer, cached, log_slider
+from ..widgets import Explorer, log_slider
 
 __all__ = ["learning_rate_explorer", "short_run"]
 
@@ -33,21 +34,16 @@ def short_run(lr0, *, steps: int = 200, batch_size: int = 32, final_fraction: fl
     call). Minibatches of size m = ``batch_size`` from
     ``np.random.default_rng(seed)``, the same minibatch for every entry
     (common random numbers), so entry j equals the run of ``lr0[j]`` alone;
-    θ_0 = 0 on :func:`digits_softmax`.
+    θ_0 = 0 on :func:`coursekit.problems.digits_softmax`.
     Returns the recorded k (R,) and J(θ_k) of shape (R,) or (R, len(lr0)).
     """
     lr0 = np.asarray(lr0, dtype=float)
     steps = check_int("steps", steps, low=1)
-    problem = _problem(float(l2))
+    problem = digits_softmax(l2=l2)
     schedule = linear_decay(lr0, final_fraction * lr0, steps)
     result = run(problem, sgd(schedule), np.zeros(problem.dim), steps, batch_size=batch_size,
                  rng=np.random.default_rng(seed), noise="common", record_every=record_every)
     return result.steps, result.loss
-
-
-@cached(maxsize=4)
-def _problem(l2: float):
-    return digits_softmax(l2=l2)
 
 
 def learning_rate_explorer(sweep: SweepResult, *, lr: float | None = None, steps: int = 200,

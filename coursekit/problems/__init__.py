@@ -3,7 +3,7 @@
 from .base import FiniteSumProblem, Problem
 from .least_squares import LeastSquares, make_least_squares
 from .linear import LinearCost
-from .logistic import LogisticRegression
+from .logistic import LogisticRegression, digits_softmax
 from .mlp import MLP
 from .quadratic import Quadratic, canyon, quadratic_with_spectrum
 
@@ -16,6 +16,7 @@ __all__ = [
     "Problem",
     "Quadratic",
     "canyon",
+    "digits_softmax",
     "make_least_squares",
     "quadratic_with_spectrum",
 ]
