@@ -210,6 +210,18 @@ def library_trajectory(kind: str, grad_fn: Callable, params0, lrs, momentum):
 # --------------------------------------------------------------------------
 
 
+def _to_book(state_name: str, params, state, lr):
+    """(θ, v) = (p, −lr·state): the change of variables shared by momentum and damped."""
+    params, state = _arrays(("params", state_name), (params, state))
+    return params.copy(), -_lr(lr) * state
+
+
+def _from_book(theta, velocity, lr):
+    """(p, state) = (θ, −v/lr), the inverse of :func:`_to_book`."""
+    theta, velocity = _arrays(("theta", "velocity"), (theta, velocity))
+    return theta.copy(), -velocity / _lr(lr)
+
+
 def momentum_to_book(params, buffer, lr):
     """Library momentum state (p, b) → book state (θ, v) of Algorithm 8.2.
 
@@ -218,8 +230,7 @@ def momentum_to_book(params, buffer, lr):
     >>> momentum_to_book([1.0], [2.0], lr=0.1)[1].tolist()
     [-0.2]
     """
-    params, buffer = _arrays(("params", "buffer"), (params, buffer))
-    return params.copy(), -_lr(lr) * buffer
+    return _to_book("buffer", params, buffer, lr)
 
 
 def momentum_from_book(theta, velocity, lr):
@@ -275,8 +286,7 @@ def damped_to_book(params, velocity, lr):
     >>> damped_to_book([1.0], [0.5], lr=0.1)[1].tolist()
     [-0.05]
     """
-    params, velocity = _arrays(("params", "velocity"), (params, velocity))
-    return params.copy(), -_lr(lr) * velocity
+    return _to_book("velocity", params, velocity, lr)
 
 
 def damped_from_book(theta, velocity, lr):
@@ -285,8 +295,7 @@ def damped_from_book(theta, velocity, lr):
     >>> damped_from_book([1.0], [-0.05], lr=0.1)[1].tolist()
     [0.5]
     """
-    theta, velocity = _arrays(("theta", "velocity"), (theta, velocity))
-    return theta.copy(), -velocity / _lr(lr)
+    return _from_book(theta, velocity, lr)
 
 
 def corrected_momentum(lrs, momentum):
