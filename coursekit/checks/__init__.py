@@ -1,0 +1,26 @@
+"""Checks for the graded exercises: ``checks.momentum_step(momentum_step)``.
+
+Each check runs a battery of cases against a function the student wrote:
+typical values, edge cases, arrays, unchanged inputs, types and shapes. It
+stops at the first wrong answer with a :class:`CheckFailed` that shows the
+call, the expected and the returned value and a hint, and names the mistake
+when it recognises a common one. When all cases pass it prints one line.
+
+One module per lecture (``decay`` for lecture 01, ... ``initialization``
+for lecture 07); every check is also reachable from here.
+"""
+
+from __future__ import annotations
+
+from . import decay, initialization, momentum, nesterov, physics, rates, tuning
+from ._core import CheckFailed
+from .decay import *  # noqa: F403
+from .initialization import *  # noqa: F403
+from .momentum import *  # noqa: F403
+from .nesterov import *  # noqa: F403
+from .physics import *  # noqa: F403
+from .rates import *  # noqa: F403
+from .tuning import *  # noqa: F403
+
+__all__ = ["CheckFailed", *decay.__all__, *tuning.__all__, *rates.__all__, *momentum.__all__,
+           *physics.__all__, *nesterov.__all__, *initialization.__all__]
