@@ -42,6 +42,13 @@ figures
 explorers
     The lectures' interactive explorers, one module per topic (needs
     ipywidgets, like ``widgets``).
+checks
+    The checks behind the graded exercises: each runs a battery of cases
+    against a student's function and explains the first wrong answer,
+    naming the common mistake when it recognises one.
+grade
+    ``python -m coursekit.grade NOTEBOOK.ipynb``: runs exercise notebooks in
+    a fresh kernel, without changing them, and prints the points earned.
 widgets
     Explorers: sliders that re-run an experiment and redraw a figure in
     place. Needs ipywidgets (the ``course`` extra), so it is not imported
