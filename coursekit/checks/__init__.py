@@ -22,5 +22,24 @@ from .physics import *  # noqa: F403
 from .rates import *  # noqa: F403
 from .tuning import *  # noqa: F403
 
-__all__ = ["CheckFailed", *decay.__all__, *tuning.__all__, *rates.__all__, *momentum.__all__,
-           *physics.__all__, *nesterov.__all__, *initialization.__all__]
+__all__ = [
+    "CheckFailed",
+    "linear_schedule",
+    "robbins_monro_power",
+    "best_learning_rate",
+    "practical_rule",
+    "loglog_slope",
+    "updates_within_budget",
+    "momentum_step",
+    "optimal_heavy_ball",
+    "terminal_velocity_steps",
+    "dry_friction_rest_point",
+    "euler_step",
+    "particle_from_momentum",
+    "nesterov_schedule",
+    "nesterov_step",
+    "nesterov_to_library",
+    "glorot_uniform",
+    "orthogonal",
+    "sparse",
+]

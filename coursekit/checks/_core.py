@@ -218,6 +218,9 @@ class Checker:
     def close(self, args: tuple, got, expected, *, rtol: float = 1e-9, atol: float = 1e-12) -> None:
         """Compare a number, an array, or a tuple of them; name a known mistake if one matches."""
         self.count += 1
+        if got is None:
+            self.fail(args, show(expected), "None",
+                      "the function has no `return` statement, or returns before computing.")
         if isinstance(expected, tuple):
             if not isinstance(got, (tuple, list)) or len(got) != len(expected):
                 self.fail(args, f"a tuple of {len(expected)} values", show(got),
