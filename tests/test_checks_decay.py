@@ -1,4 +1,5 @@
-"""The checks of exercises 01 accept the solutions and name each mistake."""
+"""The checks of exercises 01 name each common mistake (tests/test_checks_solutions.py
+runs the solutions and the stubs)."""
 
 from __future__ import annotations
 
@@ -8,32 +9,6 @@ import numpy as np
 import pytest
 
 from coursekit import checks
-from tests.exercise_code import solution_namespace, stub_namespace
-
-NAME = "01_sgd_and_learning_rate_decay"
-EXERCISES = ["linear_schedule", "robbins_monro_power"]
-
-
-@pytest.fixture(scope="module")
-def solution():
-    return solution_namespace(NAME)
-
-
-@pytest.fixture(scope="module")
-def stub():
-    return stub_namespace(NAME)
-
-
-@pytest.mark.parametrize("exercise", EXERCISES)
-def test_the_solution_passes(solution, exercise, capsys):
-    getattr(checks, exercise)(solution[exercise])
-    assert capsys.readouterr().out.strip().endswith("checks passed.")
-
-
-@pytest.mark.parametrize("exercise", EXERCISES)
-def test_the_untouched_stub_raises_not_implemented(stub, exercise):
-    with pytest.raises(NotImplementedError):
-        getattr(checks, exercise)(stub[exercise])
 
 
 def _linear(k, lr0, lr_tau, tau):
