@@ -12,15 +12,14 @@ for lecture 07); every check is also reachable from here.
 
 from __future__ import annotations
 
-from . import decay, initialization, momentum, nesterov, physics, rates, tuning
 from ._core import CheckFailed
-from .decay import *  # noqa: F403
-from .initialization import *  # noqa: F403
-from .momentum import *  # noqa: F403
-from .nesterov import *  # noqa: F403
-from .physics import *  # noqa: F403
-from .rates import *  # noqa: F403
-from .tuning import *  # noqa: F403
+from .decay import linear_schedule, robbins_monro_power
+from .initialization import glorot_uniform, orthogonal, sparse
+from .momentum import momentum_step, optimal_heavy_ball, terminal_velocity_steps
+from .nesterov import nesterov_schedule, nesterov_step, nesterov_to_library
+from .physics import dry_friction_rest_point, euler_step, particle_from_momentum
+from .rates import loglog_slope, updates_within_budget
+from .tuning import best_learning_rate, practical_rule
 
 __all__ = [
     "CheckFailed",
