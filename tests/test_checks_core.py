@@ -143,3 +143,33 @@ def test_not_a_function():
 ])
 def test_show(value, text):
     assert show(value) == text
+
+
+def test_notebooks_show_the_message_not_the_checks_internals():
+    def broken(x):
+        return helper(x)
+
+    def helper(x):
+        return x / 0
+
+    with pytest.raises(CheckFailed) as info:
+        Checker("double", broken, ("x",)).case((1,), 2.0)
+    shown = "\n".join(info.value._render_traceback_())
+    assert "in broken" in shown and "in helper" in shown and "ZeroDivisionError: division by zero" in shown
+    assert "checks/_core.py" not in shown
+    assert "CheckFailed\x1b[0m: double(x=1) raised ZeroDivisionError" in shown
+
+    with pytest.raises(CheckFailed) as info:
+        Checker("double", lambda x: 3 * x, ("x",)).case((1.0,), 2.0)
+    assert info.value._render_traceback_()[1:] == ["  expected: 2.0", "  returned: 3.0"]
+
+
+def test_the_stub_error_is_shown_as_a_short_instruction():
+    def stub(x):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError) as info:
+        Checker("double", stub, ("x",)).case((1.0,), 2.0)
+    lines = info.value._render_traceback_()
+    assert lines[0].endswith("NotImplementedError\x1b[0m: double is not written yet.")
+    assert "raise NotImplementedError()" in lines[1]

@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import io
 import numbers
 import sys
+import traceback
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -37,8 +40,55 @@ __all__ = ["CheckFailed", "Checker", "Mistake", "show"]
 _PRINT_LIMIT = 2000  # characters of the student's own prints shown per check
 
 
+_HERE = Path(__file__).resolve().parent
+_RED, _RESET = "\x1b[0;31m", "\x1b[0m"
+
+
+def _ours(filename: str) -> bool:
+    try:
+        return Path(filename).resolve().is_relative_to(_HERE)
+    except (OSError, ValueError):
+        return False
+
+
 class CheckFailed(AssertionError):
     """The student's function gave a wrong answer, or no usable answer."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows instead of a traceback through the checks' own code:
+        the message, and when the student's function raised, only its own frames."""
+        lines = []
+        cause = self.__cause__
+        if cause is not None and cause.__traceback__ is not None:
+            frames = [f for f in traceback.extract_tb(cause.__traceback__) if not _ours(f.filename)]
+            if frames:
+                lines.append("The error, in your code (most recent call last):")
+                for frame in frames:
+                    lines.append(f"  {_cell_name(frame.filename)}, line {frame.lineno}, in {frame.name}")
+                    if frame.line:
+                        lines.append(f"    {frame.line.strip()}")
+                lines += "".join(traceback.format_exception_only(type(cause), cause)).splitlines()
+                lines.append("")
+        first, *rest = str(self).splitlines() or [""]
+        return lines + [f"{_RED}CheckFailed{_RESET}: {first}", *rest]
+
+
+def _cell_name(filename: str) -> str:
+    """'Cell In[3]' for code typed in a notebook (as IPython labels it), else the file."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        label = shell.compile.format_code_name(filename) if shell is not None else None
+    except Exception:  # no IPython, or an IPython without this helper
+        label = None
+    return " ".join(label) if label else f'File "{filename}"'
+
+
+def _render_stub(name: str) -> list[str]:
+    return [f"{_RED}NotImplementedError{_RESET}: {name} is not written yet.",
+            f"Replace `raise NotImplementedError()` in the cell that defines {name} with your code,",
+            "run that cell, then run this check again."]
 
 
 @dataclass(frozen=True)
@@ -146,9 +196,11 @@ class Checker:
                     contextlib.redirect_stdout(sink):
                 warnings.simplefilter("ignore")
                 result = fn(*copies)
-        except NotImplementedError:
+        except NotImplementedError as exc:
             if student:
                 self._flush()
+                # Shown by IPython in place of a traceback through the checks.
+                exc._render_traceback_ = functools.partial(_render_stub, self.name)
             raise
         except Exception as exc:
             if not student:
