@@ -350,9 +350,12 @@ class Explorer:
     update : callable values → None
         Moves the artists for the given values. Receives a new dict each time.
     measure : bool
-        Time a synchronous full ``figure.canvas.draw()`` with each update
-        (see :attr:`latencies`). Off by default: with ipympl the draw is then
-        left to the front end.
+        Record in :attr:`latencies` the time until the figure is rendered,
+        without the PNG encoding: in image mode the Agg render the explorer
+        does anyway (blitting the ``animated`` artists when the background
+        holds, else a full draw); in canvas mode a synchronous full
+        ``figure.canvas.draw()``, which ipympl otherwise leaves to the front
+        end. Off by default.
     freeze_layout : bool
         Run the figure's layout engine (e.g. constrained layout) at the first
         update and on resize only, not on every draw. Measuring the tick
@@ -383,9 +386,10 @@ class Explorer:
     mode : "canvas" or "image"
     measure : bool                  may be switched at any time
     latencies : deque of float      seconds per successful update, most recent last:
-        ``update`` plus the redraw as done (draw_idle in canvas mode, full
-        draw and PNG in image mode); with ``measure``, ``update`` plus a full
-        synchronous draw (in canvas mode ipympl also sends the new image)
+        ``update`` plus the redraw as done (draw_idle in canvas mode; the
+        render, blitted or full, and the PNG in image mode); with ``measure``,
+        ``update`` plus the render without the PNG (in canvas mode a full
+        synchronous draw, after which ipympl also sends the new image)
     n_updates : int                 calls of ``update`` so far, the initial one included
     last_error : Exception or None
 
@@ -465,7 +469,11 @@ class Explorer:
                 pyplot.close(figure)  # pyplot no longer shows or counts it
             if not isinstance(figure.canvas, FigureCanvasAgg):
                 FigureCanvasAgg(figure)  # attaches itself as figure.canvas
-            self.view = ipywidgets.Image(format="png")
+            # Shown at the figure's own pixel width: stretched to the cell's width
+            # (the default) the PNG is resampled and looks blurred.
+            width = f"{round(float(figure.bbox.width))}px"
+            self.view = ipywidgets.Image(format="png", layout=ipywidgets.Layout(
+                width=width, max_width="100%", height="auto"))
         # Blitting needs an Agg canvas that the explorer renders itself.
         self._animated = animated if self.mode == "image" else ()
         for artist in self._animated:
@@ -671,9 +679,11 @@ class Explorer:
 def measure_latency(explorer: Explorer, control, values) -> np.ndarray:
     """Move one control through ``values`` and return the latency of each move, in seconds.
 
-    Each latency is the time from the change of the control to the end of a
-    synchronous full draw (``figure.canvas.draw()``, Agg): the callback plus
-    the redraw, as recorded by the explorer with ``measure`` on. The control
+    Each latency is the time from the change of the control until the figure
+    is rendered with Agg, as recorded by the explorer with ``measure`` on: the
+    callback plus the render the explorer really does (blitted when it
+    declares its ``animated`` artists, a full draw otherwise), without the
+    PNG encoding. The control
     is set back to its starting value afterwards (one more update, not
     measured). Every value must change the control, including the first.
 

@@ -402,7 +402,7 @@ def test_extras_hold_what_the_course_tests_and_instructors_need(pyproject):
     own = normalize(pyproject["project"]["name"])
     assert set(extras) == {"course", "test", "instructor"}
     assert set(extras["course"]) == {"jupyterlab", "ipywidgets", "ipympl", "nbclient"}
-    assert {"pytest", "nbval", "hypothesis", "nbclient", "nbconvert", "tomli"} <= set(extras["test"])
+    assert {"pytest", "nbval", "hypothesis", "nbclient", "nbconvert", "playwright", "tomli"} <= set(extras["test"])
     # The tests regenerate the student notebooks with nbgrader: test pulls in instructor.
     assert extras["test"][own][1] == {"course", "instructor"}
     assert "nbgrader" in extras["instructor"]

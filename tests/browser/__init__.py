@@ -1,0 +1,1 @@
+"""Browser tests: the lectures in JupyterLab, driven in chromium by playwright."""
