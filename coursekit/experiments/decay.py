@@ -45,6 +45,7 @@ __all__ = [
     "noisy_quadratic",
     "robbins_monro_sums",
     "schedules_on_run",
+    "sgd_excess_curves",
     "stack_schedules",
 ]
 
@@ -70,6 +71,61 @@ def noisy_quadratic(dim: int = 10, noise: float = 1.0) -> Quadratic:
     noise = check_scalar("noise", noise, 0.0)
     eigenvalues = np.linspace(1.0, 2.0, dim) if dim > 1 else np.ones(1)
     return Quadratic(eigenvalues, noise=noise, name="noisy quadratic")
+
+
+def sgd_excess_curves(lrs, theta0: float, *, repeats: int, seed: int, record_every: int = 1):
+    """Mean J(θ_k) − J* of SGD (m = 1) on :func:`noisy_quadratic`, for S rate sequences at once.
+
+    Algorithm 8.1 on this problem is the linear recursion, per coordinate i,
+
+        θ_k = θ_{k−1} − ε_k (λ_i θ_{k−1} + ξ_k),   ξ_k ~ N(0, 1),
+
+    run here directly on arrays of shape (S, repeats, d), the noise drawn up
+    front (K × repeats × d, the runner's order of draws) and shared by the S
+    sequences (common random numbers). It gives what :func:`~coursekit.runner.run`
+    gives for each sequence with ``rng=np.random.default_rng(seed)`` and
+    ``repeats`` (tests/test_experiments_decay.py checks it to 1e-12), without the
+    runner's checks on every step: an explorer redraws from it on every move.
+
+    Parameters
+    ----------
+    lrs : array (S, K)
+        ε_1 ... ε_K of each sequence, each in (0, 1) (stable: λ ≤ 2).
+    theta0 : float
+        Every coordinate of θ_0.
+    repeats, seed : int
+        Independent runs per sequence, and the seed of their noise.
+    record_every : int
+        Record at k = 0, record_every, 2·record_every, ... (and K).
+
+    Returns
+    -------
+    ndarray (R, S): the mean over the repeats of J(θ_k) − J* at the recorded k.
+    """
+    lrs = np.asarray(lrs, dtype=float)
+    if lrs.ndim != 2 or lrs.shape[1] < 1:
+        raise ValueError(f"lrs must have shape (S, K) with K >= 1, got {lrs.shape}")
+    if not np.all((lrs > 0.0) & (lrs < 1.0)):
+        raise ValueError("every rate in lrs must be in (0, 1), where SGD is stable on this problem")
+    theta0 = check_scalar("theta0", theta0)
+    repeats = check_int("repeats", repeats, low=1)
+    record_every = check_int("record_every", record_every, low=1)
+    problem = noisy_quadratic()
+    lam = problem.eigenvalues
+    steps = lrs.shape[1]
+    noise = np.random.default_rng(seed).standard_normal((steps, repeats, problem.dim))
+    theta = np.full((lrs.shape[0], repeats, problem.dim), theta0)
+    rate = lrs.T[:, :, None, None]  # (K, S, 1, 1)
+    records = [0] + list(range(record_every, steps, record_every)) + [steps]
+    out = np.empty((len(records), lrs.shape[0]))
+    out[0] = 0.5 * np.einsum("srd,d,srd->s", theta, lam, theta) / repeats
+    row = 1
+    for k in range(1, steps + 1):
+        theta = theta - rate[k - 1] * (lam * theta + noise[k - 1])
+        if k == records[row]:
+            out[row] = 0.5 * np.einsum("srd,d,srd->s", theta, lam, theta) / repeats
+            row += 1
+    return out
 
 
 def stack_schedules(*schedules: Schedule) -> Schedule:
