@@ -77,27 +77,27 @@ def run_core(table: Table, repeat: int, smoke: bool) -> None:
 
     d, n_lr, steps, overhead_steps = (10**4, 8, 50, 100) if smoke else (10**6, 64, 500, 2000)
     table.section("(a)-(c) coursekit core", ("time", "vs base"))
-    for label, seconds, ratio in bench_update(d, repeat):
+    for label, seconds, ratio, judged in bench_update(d, repeat):
         text = f"(a) {label}"
         if ratio is None:
             table.row(text, (f"{seconds * 1e3:.3f} ms", "1.00×"))
             continue
-        ok = ratio <= 1.5
-        # Only the out= path is a target: the runner uses it (see the note below).
-        table.row(text, (f"{seconds * 1e3:.3f} ms", f"{ratio:.2f}×"), "≤ 1.50×",
-                  ok if "out=" in label else None, f"(a) {label}: {ratio:.2f}× > 1.5× the baseline")
+        table.row(text, (f"{seconds * 1e3:.3f} ms", f"{ratio:.2f}×"), "≤ 1.50×" if judged else "",
+                  ratio <= 1.5 if judged else None, f"(a) {label}: {ratio:.2f}× > 1.5× the baseline")
     t_vec, t_loop, diff = bench_sweep(n_lr, steps, max(3, repeat // 3))
     speedup = t_loop / t_vec
     table.row(f"(b) {n_lr} lr × {steps} steps, Python loop over settings", (f"{t_loop * 1e3:.1f} ms", "1.00×"))
     table.row(f"(b) {n_lr} lr × {steps} steps, one vectorized run", (f"{t_vec * 1e3:.1f} ms", f"{speedup:.1f}×"),
               "≥ 10×", speedup >= 10, f"(b) vectorized sweep: {speedup:.1f}× < 10× faster than the loop")
     table.row("    max |loss difference|, vectorized vs loop", (f"{diff:.1e}",))
-    t_run, t_update = bench_overhead(overhead_steps, repeat)
-    table.row("(c) one runner step at d = 2 (momentum, canyon)", (f"{t_run:.1f} µs",))
-    table.row("(c) one optimizer.update call at d = 2", (f"{t_update:.1f} µs",))
-    table.note("(a) ratio: median over rounds of coursekit time / baseline time, timed in alternation;")
-    table.note("'new arrays' pays for fresh θ and v on every call (the pure update never overwrites its")
-    table.note("inputs); the runner alternates two sets of out= buffers, the path the experiments use.")
+    t_run, t_hand, ratio, t_update = bench_overhead(overhead_steps, repeat)
+    table.row("(c) one step at d = 2, hand-written numpy loop", (f"{t_hand:.1f} µs", "1.00×"))
+    table.row("(c) one step at d = 2, coursekit.run", (f"{t_run:.1f} µs", f"{ratio:.2f}×"), "≤ 2.00×",
+              ratio <= 2.0, f"(c) runner step: {ratio:.2f}× > 2× the hand-written loop")
+    table.row("(c) one checked optimizer.update call at d = 2", (f"{t_update:.1f} µs",))
+    table.note("(a), (c) ratio: median over rounds of coursekit time / baseline time, timed in alternation.")
+    table.note("(a) 'by hand' is the update's own two lines; 'in place' writes into its inputs, which the")
+    table.note("pure update never does. (c) both loops record J(θ_k) at every step (momentum, canyon).")
 
 
 def run_notebooks(table: Table, smoke: bool) -> None:

@@ -6,13 +6,19 @@ Modules
 -------
 optimizers
     SGD, momentum (Algorithm 8.2) and Nesterov momentum (Algorithm 8.3) as
-    explicit init/update pairs.
+    explicit init/update pairs, written as the book's lines.
+optimizer_checks
+    The optimizers' argument checks, kept out of the algorithms' way.
 schedules
-    Learning-rate and momentum schedules: pure functions k ↦ ε_k (or α_k).
+    Learning-rate and momentum schedules: pure functions k ↦ ε_k (or α_k);
+    any callable, a table of values, schedules joined or stacked.
 robbins_monro
     Checks a schedule against the Robbins–Monro conditions (eqs. 8.12, 8.13).
 runner
     Runs an optimizer on a problem, many trajectories at once.
+recorder
+    The grid of recorded steps, and what a run records: losses, norms,
+    divergence (checked on every step), averages and the path.
 problems
     Cost functions J(θ) with exact and minibatch gradients.
 initializers

@@ -206,7 +206,7 @@ def steps_to_tolerance(steps, values, tol):
     steps : array_like of int, shape (R,)
         ``RunResult.steps`` (or ``examples_seen``, to count examples).
     values : array_like, shape (R,) or (R, *batch)
-    tol : float or array_like
+    tol : float or array_like, ≥ 0
         One tolerance, or one per curve (broadcasting against ``batch``).
 
     Returns
@@ -223,7 +223,8 @@ def steps_to_tolerance(steps, values, tol):
         raise TypeError(f"steps must be an integer array, got dtype {arr.dtype}")
     steps_int = arr.astype(np.int64)
     _, values = _check_records("steps", steps_int, values)
-    tol = check_finite("tol", tol)
+    # A tolerance is a level an error or a cost falls to: never negative.
+    tol = check_interval("tol", tol, 0.0, np.inf, high_open=True)
     check_batch_compatible("tol", tol, values.shape[1:], against="the batch shape of values")
 
     below = values <= tol  # False for NaN

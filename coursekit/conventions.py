@@ -43,11 +43,10 @@ update as an argument, so the caller decides. The course uses the book's
 k = 1, 2, ... (``schedule(k)`` for update k); PyTorch and optax start their
 schedules at 0.
 
->>> import numpy as np
->>> p, b = library_momentum_step(np.array([1.0]), np.zeros(1), np.array([2.0]), lr=0.1, momentum=0.9)
->>> p.tolist(), b.tolist()
+>>> p, b = library_trajectory("momentum", lambda p: 2 * p, [1.0], [0.1], momentum=0.9)
+>>> p[-1].tolist(), b[-1].tolist()
 ([0.8], [2.0])
->>> momentum_to_book(p, b, lr=0.1)[1].tolist()   # the book's v = −lr·b
+>>> momentum_to_book(p[-1], b[-1], lr=0.1)[1].tolist()   # the book's v = −lr·b
 [-0.2]
 """
 
@@ -61,14 +60,10 @@ from ._validation import check_finite, check_interval, check_scalar
 
 __all__ = [
     "corrected_momentum",
-    "damped_from_book",
     "damped_hyperparameters",
-    "damped_momentum_step",
     "damped_to_book",
-    "library_momentum_step",
     "library_nesterov_step",
     "library_trajectory",
-    "momentum_from_book",
     "momentum_to_book",
     "nesterov_from_book",
     "nesterov_to_book",
@@ -105,25 +100,11 @@ def _momentum(momentum, name: str = "momentum") -> float:
 # --------------------------------------------------------------------------
 
 
-def library_momentum_step(params, buffer, grad, lr, momentum):
-    """One update of momentum as PyTorch (``SGD(momentum=μ)``) and optax write it.
+def _momentum_step(params, buffer, grad, lr, momentum):
+    """PyTorch's ``SGD(momentum=μ)`` and optax: b ← μ b + g,  p ← p − lr·b, g taken at p.
 
-    b ← μ b + g,  p ← p − lr·b.  The gradient g is taken at p. Start from
-    b = 0 (PyTorch's first buffer, b = g, is the same thing). With a
-    constant lr this is Algorithm 8.2 with α = μ, ε = lr, v = −lr·b.
-
-    Parameters
-    ----------
-    params, buffer, grad : array_like, shape (..., d)
-    lr : float > 0;  momentum : float in [0, 1)
-
-    Returns
-    -------
-    (params, buffer), new arrays.
-
-    >>> p, b = library_momentum_step([1.0], [0.5], [1.0], lr=0.1, momentum=0.5)
-    >>> p.tolist(), b.tolist()
-    ([0.875], [1.25])
+    Start from b = 0 (PyTorch's first buffer, b = g, is the same thing).
+    With a constant lr this is Algorithm 8.2 with α = μ, ε = lr, v = −lr·b.
     """
     params, buffer, grad = _arrays(("params", "buffer", "grad"), (params, buffer, grad))
     lr, momentum = _lr(lr), _momentum(momentum)
@@ -148,15 +129,11 @@ def library_nesterov_step(params, buffer, grad, lr, momentum):
     return params - lr * (grad + momentum * new_buffer), new_buffer
 
 
-def damped_momentum_step(params, velocity, grad, lr, beta):
-    """One update of damped momentum (fast.ai style): an average of the gradients.
+def _damped_step(params, velocity, grad, lr, beta):
+    """Damped momentum, an average of the gradients: v ← β v + (1 − β) g,  p ← p − lr·v.
 
-    v ← β v + (1 − β) g,  p ← p − lr·v. This is Algorithm 8.2 with α = β and
-    ε = lr·(1 − β) (see :func:`damped_hyperparameters`), v_book = −lr·v.
-
-    >>> p, v = damped_momentum_step([1.0], [0.5], [1.0], lr=0.1, beta=0.5)
-    >>> p.tolist(), v.tolist()
-    ([0.925], [0.75])
+    This is Algorithm 8.2 with α = β and ε = lr·(1 − β) (see
+    :func:`damped_hyperparameters`), v_book = −lr·v.
     """
     params, velocity, grad = _arrays(("params", "velocity", "grad"), (params, velocity, grad))
     lr, beta = _lr(lr), _momentum(beta, "beta")
@@ -165,9 +142,9 @@ def damped_momentum_step(params, velocity, grad, lr, beta):
 
 
 _STEPS = {
-    "momentum": library_momentum_step,
+    "momentum": _momentum_step,
     "nesterov": library_nesterov_step,
-    "damped": damped_momentum_step,
+    "damped": _damped_step,
 }
 
 
@@ -216,12 +193,6 @@ def _to_book(state_name: str, params, state, lr):
     return params.copy(), -_lr(lr) * state
 
 
-def _from_book(theta, velocity, lr):
-    """(p, state) = (θ, −v/lr), the inverse of :func:`_to_book`."""
-    theta, velocity = _arrays(("theta", "velocity"), (theta, velocity))
-    return theta.copy(), -velocity / _lr(lr)
-
-
 def momentum_to_book(params, buffer, lr):
     """Library momentum state (p, b) → book state (θ, v) of Algorithm 8.2.
 
@@ -231,16 +202,6 @@ def momentum_to_book(params, buffer, lr):
     [-0.2]
     """
     return _to_book("buffer", params, buffer, lr)
-
-
-def momentum_from_book(theta, velocity, lr):
-    """Book state (θ, v) of Algorithm 8.2 → library momentum state (p, b) = (θ, −v/lr).
-
-    >>> momentum_from_book([1.0], [-0.2], lr=0.1)[1].tolist()
-    [2.0]
-    """
-    theta, velocity = _arrays(("theta", "velocity"), (theta, velocity))
-    return theta.copy(), -velocity / _lr(lr)
 
 
 def nesterov_to_book(params, buffer, lr, momentum):
@@ -287,15 +248,6 @@ def damped_to_book(params, velocity, lr):
     [-0.05]
     """
     return _to_book("velocity", params, velocity, lr)
-
-
-def damped_from_book(theta, velocity, lr):
-    """Book state (θ, v) → damped state (p, v_damped) = (θ, −v/lr).
-
-    >>> damped_from_book([1.0], [-0.05], lr=0.1)[1].tolist()
-    [0.5]
-    """
-    return _from_book(theta, velocity, lr)
 
 
 def corrected_momentum(lrs, momentum):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_int
-from .schedules import Schedule
+from .schedules import Schedule, as_schedule
 
 __all__ = ["RobbinsMonroReport", "robbins_monro"]
 
@@ -37,21 +37,26 @@ class RobbinsMonroReport:
     """
 
     schedule: str
-    sum_diverges: bool
-    sum_squares_diverges: bool
+    sum_diverges: bool | None
+    sum_squares_diverges: bool | None
     reason: str
     k: np.ndarray
     partial_sum: np.ndarray
     partial_sum_squares: np.ndarray
 
     @property
-    def satisfied(self) -> bool:
-        """True when Σε_k = ∞ and Σε_k² < ∞ both hold."""
+    def satisfied(self) -> bool | None:
+        """True when Σε_k = ∞ and Σε_k² < ∞ both hold; None when the tail is unknown."""
+        if self.sum_diverges is None:
+            return None
         return self.sum_diverges and not self.sum_squares_diverges
 
     def __str__(self) -> str:
-        first = "= ∞ (holds)" if self.sum_diverges else "< ∞ (fails)"
-        second = "= ∞ (fails)" if self.sum_squares_diverges else "< ∞ (holds)"
+        if self.sum_diverges is None:
+            first = second = "unknown"
+        else:
+            first = "= ∞ (holds)" if self.sum_diverges else "< ∞ (fails)"
+            second = "= ∞ (fails)" if self.sum_squares_diverges else "< ∞ (holds)"
         return (
             f"{self.schedule}: Σε_k {first}; Σε_k² {second}. {self.reason} "
             f"Partial sums at k = {int(self.k[-1])}: Σε_k = {self.partial_sum[-1]:.4g}, "
@@ -59,7 +64,12 @@ class RobbinsMonroReport:
         )
 
 
-def _verdict(tail) -> tuple[bool, bool, str]:
+def _verdict(tail) -> tuple:
+    if tail is None:
+        return None, None, (
+            "The schedule does not declare its asymptotic form, so no verdict: the partial "
+            "sums can only suggest one."
+        )
     kind = tail[0]
     if kind == "zero":
         return False, False, "The rates are eventually 0, so both sums are finite."
@@ -79,23 +89,28 @@ def _verdict(tail) -> tuple[bool, bool, str]:
     )
 
 
-def robbins_monro(schedule: Schedule, n_terms: int = 10**6) -> RobbinsMonroReport:
+def robbins_monro(schedule, n_terms: int = 10**6) -> RobbinsMonroReport:
     """Classify ``schedule`` against eqs. 8.12 and 8.13 and compute partial sums.
 
     The verdict comes from the schedule's tail (a p-series or geometric
     series test), not from the finite partial sums, which can only suggest
-    divergence. The schedule must have scalar parameters.
+    divergence. A schedule whose tail is unknown (a plain callable, or array
+    parameters of mixed kinds) gets the partial sums and no verdict
+    (``satisfied`` is None). The values must be scalars.
+
+    >>> report = robbins_monro(lambda k: 1.0 / k, n_terms=100)
+    >>> report.satisfied is None, round(float(report.partial_sum[-1]), 3)
+    (True, 5.187)
     """
-    if not isinstance(schedule, Schedule):
-        raise TypeError(f"schedule must be a coursekit Schedule, got {type(schedule).__name__}")
+    schedule = as_schedule("schedule", schedule)
     n_terms = check_int("n_terms", n_terms, low=1, high=10**7)  # ~80 MB of partial sums
-    if schedule.tail is None:
+    if np.ndim(schedule(1)) != 0:
         raise ValueError(
-            f"schedule {schedule.name!r} has no single asymptotic form (array parameters "
-            "with mixed signs, or not a decay schedule); check one schedule at a time"
+            f"schedule {schedule.name!r} has values of shape {np.shape(schedule(1))} per k; "
+            "check one schedule at a time"
         )
+    values = np.broadcast_to(np.asarray(schedule(np.arange(1, n_terms + 1)), dtype=float), (n_terms,))
     sum_div, sq_div, reason = _verdict(schedule.tail)
-    values = np.broadcast_to(schedule(np.arange(1, n_terms + 1)), (n_terms,))
     checkpoints = np.unique(np.geomspace(1, n_terms, 60).round().astype(int))
     return RobbinsMonroReport(
         schedule=schedule.name,

@@ -12,6 +12,12 @@ shape, which lets one run sweep several schedules at once. To tabulate a
 schedule use ``schedule(np.arange(1, K + 1))`` (scalar parameters) or
 ``schedule(np.arange(1, K + 1)[:, None])`` (parameters of shape (S,)).
 
+Any callable k ↦ value is a schedule too (as in optax): :func:`as_schedule`
+wraps it, and what is not declared about it (its range, its Robbins–Monro
+tail) is reported as unknown rather than refused. :func:`table` builds a
+schedule from a list of values, :func:`join` runs schedules one after
+another, and :func:`stack` runs several side by side in one batched run.
+
 >>> sched = linear_decay(0.1, 0.001, tau=100)
 >>> float(sched(100)), float(sched(1000))
 (0.001, 0.001)
@@ -24,7 +30,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import check_interval
+from ._validation import check_int, check_interval
 
 __all__ = [
     "Schedule",
@@ -34,40 +40,55 @@ __all__ = [
     "inverse_k",
     "inverse_sqrt",
     "inverse_time",
+    "join",
     "linear_decay",
     "nesterov_momentum",
     "polynomial_decay",
+    "stack",
     "step_decay",
+    "table",
 ]
 
 
 class Schedule:
-    """A pure step → value function with the facts needed to reason about it.
+    """A pure step → value function with what is known about it.
 
-    Attributes
-    ----------
+    Parameters and attributes
+    -------------------------
+    fn : callable
+        k ↦ value, called with a float k or a float array of k (≥ 1).
     name : str
         Human-readable formula, e.g. ``"ε0/k"``.
     params : dict
-        The arguments the factory received (as arrays).
+        The arguments the factory received (as arrays); empty for a plain callable.
     tail : tuple or None
         The asymptotic form as k → ∞, used by :func:`coursekit.robbins_monro`:
         ``("power", p)`` for ε_k ~ c·k^(−p) (p = 0: a positive constant),
         ``("geometric", r)`` for ε_k ~ c·r^k with r < 1, ``("zero",)`` when
-        the values are eventually 0, or ``None`` when not a decay schedule.
-    value_range : (ndarray, ndarray)
-        Infimum and supremum of the values over all k ≥ 1, elementwise.
-    supremum_attained : bool
-        False when the supremum is only approached (Nesterov's α_k → 1).
+        the values are eventually 0, or ``None`` when it is unknown (a plain
+        callable, array parameters of mixed kinds, or not a decay schedule).
+    value_range : (ndarray, ndarray) or None
+        Infimum and supremum of the values over all k ≥ 1, elementwise;
+        ``None`` when unknown, in which case the optimizers check each value
+        as it is used.
+    supremum_attained : bool or bool array
+        False when the supremum is only approached (Nesterov's α_k → 1);
+        elementwise, like ``value_range``, for a :func:`stack`.
+
+    >>> s = Schedule(lambda k: 0.1 / k, "0.1/k", tail=("power", 1.0))
+    >>> float(s(4)), s.value_range
+    (0.025, None)
     """
 
     __slots__ = ("_fn", "name", "params", "tail", "value_range", "supremum_attained")
 
-    def __init__(self, fn: Callable, name: str, params: dict, tail, value_range,
-                 supremum_attained: bool = True):
+    def __init__(self, fn: Callable, name: str, params: dict | None = None, tail=None,
+                 value_range=None, supremum_attained: bool = True):
+        if not callable(fn):
+            raise TypeError(f"fn must be callable k -> value, got {type(fn).__name__}")
         self._fn = fn
-        self.name = name
-        self.params = params
+        self.name = str(name)
+        self.params = {} if params is None else params
         self.tail = tail
         self.value_range = value_range
         self.supremum_attained = supremum_attained
@@ -86,7 +107,7 @@ class Schedule:
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{n}={_short(v)}" for n, v in self.params.items())
-        return f"Schedule({self.name}; {shown})"
+        return f"Schedule({self.name}; {shown})" if shown else f"Schedule({self.name})"
 
 
 def _short(v) -> str:
@@ -131,14 +152,21 @@ def constant(value, *, _name: str = "value") -> Schedule:
 
 
 def as_schedule(name: str, value) -> Schedule:
-    """Wrap a number or array as a constant schedule; pass schedules through."""
+    """A schedule from a schedule, any callable k ↦ value, a number or an array.
+
+    A number or an array is a constant schedule. A plain callable keeps its
+    own name; its range and tail are unknown.
+
+    >>> as_schedule("lr", lambda k: 0.1 / k)(2)
+    0.05
+    >>> as_schedule("lr", 0.1).name
+    'constant'
+    """
     if isinstance(value, Schedule):
         return value
     if callable(value):
-        raise TypeError(
-            f"{name} must be a number, an array or a coursekit Schedule, got a plain "
-            "callable; wrap it with a schedule factory so its range can be checked"
-        )
+        label = getattr(value, "__name__", "") or ""
+        return Schedule(value, f"{name}(k)" if label in ("", "<lambda>") else label)
     return constant(value, _name=name)
 
 
@@ -234,14 +262,13 @@ def exponential_decay(lr0, rate) -> Schedule:
 
     For r < 1 the sum Σε_k is finite, so the first Robbins–Monro condition
     (eq. 8.12) fails: the iterate can travel only a bounded distance.
+
+    >>> float(exponential_decay(1.0, 0.5)(3))
+    0.25
     """
     lr0 = _nonneg("lr0", lr0)
-    rate = check_interval("rate", rate, 0.0, 1.0, low_open=True)
-    rate = _value(rate) if rate.ndim == 0 else rate
-    if np.ndim(rate) == 0:
-        tail = ("power", 0.0) if rate == 1.0 else ("geometric", float(rate))
-    else:
-        tail = None
+    rate = _rate(rate)
+    tail = _geometric_tail(rate, 1)
     return Schedule(
         lambda k: lr0 * np.asarray(rate) ** (k - 1.0),
         "ε0·r^(k−1)",
@@ -251,27 +278,38 @@ def exponential_decay(lr0, rate) -> Schedule:
     )
 
 
-def step_decay(lr0, factor, every) -> Schedule:
-    """ε_k = ε_0 · γ^⌊(k−1)/s⌋: multiply by γ every s updates (0 < γ ≤ 1).
+def step_decay(lr0, rate, every: int) -> Schedule:
+    """ε_k = ε_0 · r^⌊(k−1)/s⌋: multiply by r every s updates (0 < r ≤ 1, s ≥ 1 an integer).
 
-    A piecewise-constant version of exponential decay, with the same
+    A piecewise-constant version of :func:`exponential_decay` (the same
+    decay factor r, applied once per s updates), with the same
     Robbins–Monro verdict.
+
+    >>> step_decay(1.0, 0.5, every=2)(np.arange(1, 6)).tolist()
+    [1.0, 1.0, 0.5, 0.5, 0.25]
     """
     lr0 = _nonneg("lr0", lr0)
-    factor = check_interval("factor", factor, 0.0, 1.0, low_open=True)
-    factor = _value(factor) if factor.ndim == 0 else factor
-    every = _positive("every", every)
-    if np.ndim(factor) == 0 and np.ndim(every) == 0:
-        tail = ("power", 0.0) if factor == 1.0 else ("geometric", float(factor) ** (1.0 / every))
-    else:
-        tail = None
+    rate = _rate(rate)
+    every = check_int("every", every, low=1)
+    tail = _geometric_tail(rate, every)
     return Schedule(
-        lambda k: lr0 * np.asarray(factor) ** np.floor((k - 1.0) / every),
-        "ε0·γ^⌊(k−1)/s⌋",
-        {"lr0": lr0, "factor": factor, "every": every},
+        lambda k: lr0 * np.asarray(rate) ** np.floor((k - 1.0) / every),
+        "ε0·r^⌊(k−1)/s⌋",
+        {"lr0": lr0, "rate": rate, "every": np.asarray(every)},
         _tail_if_uniform(np.asarray(lr0) > 0, tail),
-        (np.where(np.asarray(factor) < 1, 0.0, lr0), np.asarray(lr0 + 0.0 * np.asarray(factor))),
+        (np.where(np.asarray(rate) < 1, 0.0, lr0), np.asarray(lr0 + 0.0 * np.asarray(rate))),
     )
+
+
+def _rate(rate):
+    rate = check_interval("rate", rate, 0.0, 1.0, low_open=True)
+    return _value(rate) if rate.ndim == 0 else rate
+
+
+def _geometric_tail(rate, every: int):
+    if np.ndim(rate) != 0:
+        return None
+    return ("power", 0.0) if rate == 1.0 else ("geometric", float(rate) ** (1.0 / every))
 
 
 def nesterov_momentum() -> Schedule:
@@ -289,3 +327,125 @@ def nesterov_momentum() -> Schedule:
         (np.asarray(0.0), np.asarray(1.0)),
         supremum_attained=False,
     )
+
+
+# --------------------------------------------------------------------------
+# Building schedules from others
+# --------------------------------------------------------------------------
+
+
+def _known_range(schedules) -> tuple | None:
+    if any(s.value_range is None for s in schedules):
+        return None
+    return (np.asarray([np.min(s.value_range[0]) for s in schedules]),
+            np.asarray([np.max(s.value_range[1]) for s in schedules]))
+
+
+def _check_parts(what: str, schedules) -> tuple:
+    schedules = tuple(schedules)
+    if not schedules:
+        raise ValueError(f"{what} needs at least one schedule, got none")
+    for i, s in enumerate(schedules):
+        if not isinstance(s, Schedule):
+            raise TypeError(f"schedules[{i}] must be a coursekit Schedule, got {type(s).__name__}")
+    return schedules
+
+
+def table(values, name: str = "table") -> Schedule:
+    """ε_k = values[k − 1] for k ≤ K, then the last value for ever.
+
+    ``values`` has shape (K,) or (K, *S): a row per update, so a table can
+    also hold S settings side by side.
+
+    >>> s = table([0.3, 0.2, 0.1])
+    >>> s(np.arange(1, 6)).tolist()
+    [0.3, 0.2, 0.1, 0.1, 0.1]
+    """
+    values = check_interval("values", values, 0.0, np.inf, high_open=True)
+    if values.ndim == 0 or values.shape[0] == 0:
+        raise ValueError(f"values must have shape (K, ...) with K >= 1, got shape {values.shape}")
+    values = values.copy()
+    values.setflags(write=False)
+    last = len(values) - 1
+
+    def fn(k):
+        index = np.minimum(np.asarray(k, dtype=np.int64) - 1, last)
+        return values[index] if index.ndim else _value(values[index])
+
+    return Schedule(
+        fn, name, {"values": values},
+        _tail_if_uniform(values[-1] > 0, ("power", 0.0)),
+        (values.min(axis=0), values.max(axis=0)),
+    )
+
+
+def join(schedules, boundaries) -> Schedule:
+    """Run schedule i for b_(i−1) < k ≤ b_i, each restarted at its own k = 1.
+
+    Like optax's ``join_schedules``, in the course's counting: with
+    boundaries (b_1, ..., b_(n−1)), the first schedule gives ε_1 ... ε_b1,
+    then the second starts again at its own first value, and so on.
+
+    >>> s = join([constant(0.5), inverse_k(0.5)], boundaries=[2])
+    >>> s(np.arange(1, 6)).tolist()
+    [0.5, 0.5, 0.5, 0.25, 0.16666666666666666]
+    """
+    schedules = _check_parts("join", schedules)
+    bounds = [check_int(f"boundaries[{i}]", b, low=1) for i, b in enumerate(boundaries)]
+    if len(bounds) != len(schedules) - 1:
+        raise ValueError(f"join needs one boundary fewer than schedules: got {len(schedules)} "
+                         f"schedules and {len(bounds)} boundaries")
+    if any(b <= a for a, b in zip(bounds, bounds[1:])):
+        raise ValueError(f"boundaries must increase strictly, got {bounds}")
+    starts = np.array([0] + bounds, dtype=float)
+
+    def fn(k):
+        part = np.searchsorted(starts, k, side="left") - 1  # the last start below k
+        if np.ndim(k) == 0:
+            return schedules[int(part)](int(k - starts[part]))
+        ks = np.asarray(k)
+        out = None
+        for i, s in enumerate(schedules):
+            mine = part == i
+            if mine.any():
+                values = np.asarray(s(np.where(mine, ks - starts[i], 1.0).astype(np.int64)))
+                out = values if out is None else np.where(mine, values, out)
+        return out
+
+    return Schedule(fn, " then ".join(s.name for s in schedules),
+                    {"boundaries": np.asarray(bounds)}, schedules[-1].tail,
+                    _join_range(schedules))
+
+
+def _join_range(schedules):
+    known = _known_range(schedules)
+    return None if known is None else (known[0].min(), known[1].max())
+
+
+def stack(*schedules: Schedule) -> Schedule:
+    """Several schedules as one, valued at k with a trailing axis: one entry per schedule.
+
+    One batched run can then hold different schedule families (constant,
+    ε0/k, ε0/√k, ...) side by side, the trajectory axis being that last one.
+
+    >>> s = stack(constant(0.5), inverse_k(0.5))
+    >>> s(2).tolist()
+    [0.5, 0.25]
+    """
+    schedules = _check_parts("stack", schedules)
+    for i, s in enumerate(schedules):
+        if np.ndim(s(1)) != 0:
+            raise ValueError(f"schedules[{i}] must have scalar values, got values of shape "
+                             f"{np.shape(s(1))}")
+
+    def fn(k):
+        # The Schedule wrapper hands over float k; each part wants integer k again.
+        if np.ndim(k) == 0:
+            return np.array([s(int(k)) for s in schedules], dtype=float)
+        ks = np.asarray(k).astype(np.int64)
+        return np.stack([np.broadcast_to(s(ks), ks.shape) for s in schedules], axis=-1)
+
+    known = _known_range(schedules)
+    return Schedule(fn, " | ".join(s.name for s in schedules),
+                    {"schedules": tuple(s.name for s in schedules)}, None, known,
+                    supremum_attained=np.array([np.all(s.supremum_attained) for s in schedules]))

@@ -232,6 +232,12 @@ def brute_force_steps_to_tolerance(steps, column, tol):
     return -1
 
 
+@pytest.mark.parametrize("tol", [-1.0, np.nan, np.inf, [0.1, -0.1]])
+def test_steps_to_tolerance_rejects_a_tolerance_that_is_not_a_level(tol):
+    with pytest.raises(ValueError, match=r"tol must be in \[0, inf\)"):
+        steps_to_tolerance(np.arange(3), np.ones((3, 2)), tol)
+
+
 def test_steps_to_tolerance_ignores_a_zig_zag_that_dips_below_once():
     steps = np.arange(0, 80, 10)
     values = np.array([5.0, 0.5, 3.0, 0.4, 2.0, 0.9, 0.3, 0.1])
@@ -284,7 +290,7 @@ def test_steps_to_tolerance_validation_and_purity():
     np.testing.assert_array_equal(values, copies[1])
     with pytest.raises(TypeError, match="steps must be an integer array, got dtype float64"):
         steps_to_tolerance(steps.astype(float), values, 1.0)
-    with pytest.raises(ValueError, match=r"tol must be finite, got nan"):
+    with pytest.raises(ValueError, match=r"tol must be in \[0, inf\), got nan"):
         steps_to_tolerance(steps, values, np.nan)
     with pytest.raises(ValueError, match=r"R = len\(steps\) = 4, got shape \(3,\)"):
         steps_to_tolerance(steps, values[:3], 1.0)

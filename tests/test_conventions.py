@@ -32,13 +32,14 @@ def test_two_steps_by_hand(kind, params, buffers):
     np.testing.assert_allclose(b[:, 0], buffers, rtol=0, atol=1e-15)
 
 
-def test_single_step_functions_by_hand():
-    p, b = C.library_momentum_step([0.8], [2.0], [1.6], lr=0.1, momentum=0.5)
-    assert p[0] == pytest.approx(0.54, abs=1e-15) and b[0] == pytest.approx(2.6, abs=1e-15)
+def test_single_nesterov_step_by_hand():
     p, b = C.library_nesterov_step([0.7], [2.0], [1.4], lr=0.1, momentum=0.5)
     assert p[0] == pytest.approx(0.44, abs=1e-15) and b[0] == pytest.approx(2.4, abs=1e-15)
-    p, v = C.damped_momentum_step([0.9], [1.0], [1.8], lr=0.1, beta=0.5)
-    assert p[0] == pytest.approx(0.76, abs=1e-15) and v[0] == pytest.approx(1.4, abs=1e-15)
+
+
+def momentum_from_book(theta, velocity, lr):
+    """The inverse of momentum_to_book (and damped_to_book): (p, state) = (θ, −v/lr)."""
+    return np.array(theta, dtype=float), -np.asarray(velocity, dtype=float) / lr
 
 
 def test_book_states_of_the_hand_example():
@@ -99,9 +100,9 @@ def test_conversions_round_trip(seed, lr, mu):
     rng = np.random.default_rng(seed)
     theta, v = rng.normal(size=(2, 4, 3))
     for to_lib, to_book in (
-        (lambda t, w: C.momentum_from_book(t, w, lr), lambda p, b: C.momentum_to_book(p, b, lr)),
+        (lambda t, w: momentum_from_book(t, w, lr), lambda p, b: C.momentum_to_book(p, b, lr)),
         (lambda t, w: C.nesterov_from_book(t, w, lr, mu), lambda p, b: C.nesterov_to_book(p, b, lr, mu)),
-        (lambda t, w: C.damped_from_book(t, w, lr), lambda p, b: C.damped_to_book(p, b, lr)),
+        (lambda t, w: momentum_from_book(t, w, lr), lambda p, b: C.damped_to_book(p, b, lr)),
     ):
         back = to_book(*to_lib(theta, v))
         np.testing.assert_allclose(back[0], theta, rtol=1e-12, atol=1e-12)
@@ -133,10 +134,11 @@ def test_changing_rate_breaks_naive_map_and_correction_restores_momentum():
 def test_inputs_are_not_mutated():
     p, b, g = np.array([1.0, 2.0]), np.array([0.5, -0.5]), np.array([0.3, 0.1])
     copies = [x.copy() for x in (p, b, g)]
-    for step in (C.library_momentum_step, C.library_nesterov_step, C.damped_momentum_step):
-        out_p, out_b = step(p, b, g, 0.1, 0.9)
-        assert not np.shares_memory(out_p, p) and not np.shares_memory(out_b, b)
-    for fn in (C.momentum_to_book, C.momentum_from_book, C.damped_to_book, C.damped_from_book):
+    out_p, out_b = C.library_nesterov_step(p, b, g, 0.1, 0.9)
+    assert not np.shares_memory(out_p, p) and not np.shares_memory(out_b, b)
+    for kind in ("momentum", "damped"):
+        C.library_trajectory(kind, lambda q: g, p, [0.1], 0.9)
+    for fn in (C.momentum_to_book, C.damped_to_book):
         out = fn(p, b, 0.1)
         assert not any(np.shares_memory(o, p) or np.shares_memory(o, b) for o in out)
     C.nesterov_to_book(p, b, 0.1, 0.9)
@@ -150,19 +152,19 @@ def test_inputs_are_not_mutated():
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: C.library_momentum_step([1.0], [0.0], [1.0], lr=0.0, momentum=0.5), ValueError,
+    (lambda: C.library_nesterov_step([1.0], [0.0], [1.0], lr=0.0, momentum=0.5), ValueError,
      r"lr must be in \(0, inf\), got 0.0"),
     (lambda: C.library_nesterov_step([1.0], [0.0], [1.0], lr=0.1, momentum=1.0), ValueError,
      r"momentum must be in \[0, 1\), got 1.0"),
-    (lambda: C.damped_momentum_step([1.0], [0.0], [1.0], lr=0.1, beta=-0.1), ValueError,
+    (lambda: C.library_trajectory("damped", grad_square, [1.0], [0.1], -0.1), ValueError,
      r"beta must be in \[0, 1\), got -0.1"),
-    (lambda: C.library_momentum_step([1.0, 2.0], [0.0], [1.0, 1.0], 0.1, 0.5), ValueError,
+    (lambda: C.library_nesterov_step([1.0, 2.0], [0.0], [1.0, 1.0], 0.1, 0.5), ValueError,
      r"buffer must have the shape of params \(2,\), got \(1,\)"),
-    (lambda: C.library_momentum_step([np.nan], [0.0], [1.0], 0.1, 0.5), ValueError,
+    (lambda: C.library_nesterov_step([np.nan], [0.0], [1.0], 0.1, 0.5), ValueError,
      "params must be finite"),
-    (lambda: C.library_momentum_step(1.0, 0.0, 1.0, 0.1, 0.5), ValueError,
+    (lambda: C.library_nesterov_step(1.0, 0.0, 1.0, 0.1, 0.5), ValueError,
      r"params must have shape \(\.\.\., d\), got a scalar"),
-    (lambda: C.library_momentum_step(["a"], [0.0], [1.0], 0.1, 0.5), TypeError,
+    (lambda: C.library_nesterov_step(["a"], [0.0], [1.0], 0.1, 0.5), TypeError,
      "params must be a real number or array"),
     (lambda: C.library_trajectory("adam", grad_square, [1.0], [0.1], 0.5), ValueError,
      r"kind must be one of \['damped', 'momentum', 'nesterov'\], got 'adam'"),
@@ -174,7 +176,7 @@ def test_inputs_are_not_mutated():
     (lambda: C.corrected_momentum([], 0.5), ValueError, "lrs must be a non-empty 1-D array"),
     (lambda: C.nesterov_to_book([1.0], [1.0], 0.1, 1.5), ValueError,
      r"momentum must be in \[0, 1\), got 1.5"),
-    (lambda: C.momentum_from_book([1.0], [1.0], -1.0), ValueError, r"lr must be in \(0, inf\)"),
+    (lambda: C.momentum_to_book([1.0], [1.0], -1.0), ValueError, r"lr must be in \(0, inf\)"),
 ])
 def test_bad_inputs_raise_with_message(call, error, match):
     with pytest.raises(error, match=match):

@@ -17,27 +17,6 @@ def test_noisy_quadratic_spectrum():
     assert q.noise == 1.0 and q.min_loss == 0.0
 
 
-@given(lr0=st.floats(0.01, 1.0), p=st.floats(0.0, 1.0), rate=st.floats(0.5, 0.99),
-       k=st.integers(1, 10_000))
-@settings(max_examples=30, deadline=None)
-def test_stack_schedules_matches_each_schedule(lr0, p, rate, k):
-    parts = (S.constant(lr0), S.polynomial_decay(lr0, p), S.exponential_decay(lr0, rate))
-    stacked = decay.stack_schedules(*parts)
-    expected = [lr0, lr0 * k ** (-p), lr0 * rate ** (k - 1)]
-    np.testing.assert_allclose(stacked(k), expected, rtol=1e-12)
-    table = stacked(np.arange(1, 6))
-    assert table.shape == (5, 3)
-
-
-def test_stack_schedules_bad_input():
-    with pytest.raises(ValueError, match="at least one schedule"):
-        decay.stack_schedules()
-    with pytest.raises(TypeError, match=r"schedules\[1\] must be a coursekit Schedule"):
-        decay.stack_schedules(S.constant(0.1), 0.1)
-    with pytest.raises(ValueError, match="scalar parameters"):
-        decay.stack_schedules(S.constant([0.1, 0.2]))
-
-
 def test_noise_floor_small_run_against_brute_force_loop():
     # Three ε, one seed, 50 steps: the batched run equals a hand-written SGD loop.
     lrs = np.array([0.05, 0.1, 0.2])
@@ -109,30 +88,3 @@ def test_linear_schedule_digits_small_budget():
     assert np.all(r.excess_mean > -1e-12)
     with pytest.raises(ValueError, match=r"batch_size must be in \[1, 1348\], got 5000"):
         decay.linear_schedule_digits(batch_size=5000)
-
-
-def test_sgd_excess_curves_is_the_runner_without_its_checks():
-    from coursekit.optimizers import sgd
-    from coursekit.runner import run
-
-    problem = decay.noisy_quadratic()
-    schedules = [S.linear_decay(0.4, 0.004, 50), S.constant(0.25)]
-    k = np.arange(1, 121)
-    fast = decay.sgd_excess_curves(np.stack([s(k) for s in schedules]), 3.0, repeats=5, seed=7,
-                             record_every=7)
-    for column, schedule in enumerate(schedules):
-        result = run(problem, sgd(schedule), np.full(problem.dim, 3.0), 120, batch_size=1,
-                     rng=np.random.default_rng(7), repeats=5, record_every=7)
-        np.testing.assert_allclose(fast[:, column], (result.loss - problem.min_loss).mean(axis=1),
-                                   rtol=1e-12, atol=1e-15)
-    assert fast.shape == (len(result.loss), 2)
-
-
-@pytest.mark.parametrize("lrs, message", [
-    (np.full(10, 0.1), r"shape \(S, K\)"),
-    (np.full((1, 10), 1.0), r"in \(0, 1\)"),
-    (np.full((1, 10), np.nan), r"in \(0, 1\)"),
-])
-def test_sgd_excess_curves_bad_input(lrs, message):
-    with pytest.raises(ValueError, match=message):
-        decay.sgd_excess_curves(lrs, 3.0, repeats=2, seed=0)

@@ -1,4 +1,4 @@
-"""Explorer of lecture 01: artists move to independently computed values; latency."""
+"""Explorer of lecture 01: artists move to independently computed values."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ matplotlib.use("Agg")
 
 from coursekit.experiments.decay import noisy_quadratic  # noqa: E402
 from coursekit.explorers import decay as explorers  # noqa: E402
-from coursekit.widgets import measure_latency  # noqa: E402
 
 
 def _oracle_curve(lrs, seed=0, repeats=8, steps=300):
@@ -41,19 +40,3 @@ def test_sliders_move_the_artists_to_the_right_values(strict_and_leak_free):
                                _oracle_curve(np.full(300, 0.2))[::3], rtol=1e-10)
     assert "final J − J*" in bottom.texts[0].get_text()
     explorer.close()
-
-
-def test_explorer_latency(strict_and_leak_free):
-    explorer = explorers.schedule_explorer()
-    latencies = measure_latency(explorer, "tau", list(range(20, 300, 40)))
-    explorer.close()
-    assert np.median(latencies) < 0.1
-
-
-def test_schedule_curves_bad_input():
-    with pytest.raises(ValueError, match=r"lr0 must be in \(0, 1\)"):
-        explorers.schedule_curves(1.5, 0.1, 100)
-    with pytest.raises(ValueError, match=r"ratio must be in \(0, 1\], got 0.0"):
-        explorers.schedule_curves(0.1, 0.0, 100)
-    with pytest.raises(ValueError, match="tau must be an integer >= 1"):
-        explorers.schedule_curves(0.1, 0.1, 0)

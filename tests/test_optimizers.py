@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -158,7 +160,6 @@ def test_inputs_are_never_mutated():
         (lambda: O.sgd("fast"), TypeError, r"lr must be a real number"),
         (lambda: O.momentum(0.1, S.linear_decay(0.5, 1.0, 10)), ValueError, r"momentum must be in \[0, 1\)"),
         (lambda: O.momentum(np.ones(3) * 0.1, np.ones(2) * 0.5), ValueError, r"do not broadcast"),
-        (lambda: O.sgd(lambda k: 0.1), TypeError, r"plain callable"),
     ],
 )
 def test_bad_hyperparameters_raise(make, error, message):
@@ -184,6 +185,32 @@ def test_bad_shapes_and_values_raise():
         opt.init(1.0)
     with pytest.raises(TypeError, match=r"state must be an OptimizerState"):
         opt.update(np.zeros(2), (np.zeros(2), 0), np.zeros(2))
+    # A non-finite θ is refused even when the gradient is finite.
+    with pytest.raises(ValueError, match=r"theta must be finite"):
+        opt.update(np.array([np.inf, 0.0]), state, np.zeros(2))
+    with pytest.raises(ValueError, match=r"theta must be finite"):
+        O.nesterov(0.1, 0.9).gradient_point(np.array([np.nan, 0.0]), state)
+
+
+def test_a_plain_callable_is_a_schedule():
+    theta0 = np.array([1.0, -1.0])
+    grad = quadratic_grad(np.array([1.0, 3.0]))
+    as_callable, _ = run_steps(O.momentum(lambda k: 0.1 / k, lambda k: 0.5), theta0, grad, 20)
+    as_schedule, _ = run_steps(O.momentum(S.inverse_k(0.1), 0.5), theta0, grad, 20)
+    np.testing.assert_allclose(as_callable, as_schedule, rtol=1e-13)  # 0.1/k against 0.1·k^(−1)
+    # Its range is unknown, so each value is checked when it is used.
+    opt = O.momentum(0.1, lambda k: 0.9 if k < 3 else 1.0)
+    state = O.OptimizerState(np.zeros(2), 1)
+    opt.update(theta0, state, theta0)
+    with pytest.raises(ValueError, match=r"momentum \(schedule momentum\(k\)\) must be in \[0, 1\)"):
+        opt.update(theta0, state._replace(step=2), theta0)
+
+
+def test_the_update_is_the_books_two_lines():
+    source = inspect.getsource(O.Optimizer.update.unchecked)
+    assert "velocity = alpha * state.velocity - lr * grad" in source
+    assert "theta = theta + velocity" in source
+    assert len(inspect.getsource(O).splitlines()) < 150
 
 
 def test_sgd_velocity_is_the_last_step():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import warnings
 
@@ -10,7 +11,7 @@ import pytest
 
 from coursekit import optimizers as O
 from coursekit import schedules as S
-from coursekit.problems import canyon, make_least_squares, quadratic_with_spectrum
+from coursekit.problems import LinearCost, canyon, make_least_squares, quadratic_with_spectrum
 from coursekit.runner import run
 
 
@@ -69,11 +70,12 @@ def test_independent_noise_differs_between_repeats_and_is_reproducible():
 
 
 def test_divergence_is_reported_at_the_predicted_step():
-    # J = ½θ², θ0 = 1, ε = 3: θ_k = (−2)^k, J_k = ½·4^k. The limit is
-    # 1e6·max(J_0, 1) = 1e6, first exceeded when 4^k > 2e6, i.e. k = 11.
+    # J = ½θ², θ0 = 1, ε = 3: θ_k = (−2)^k, and update k uses g_k = θ_(k−1).
+    # The limit ‖g_k‖² > 1e6·max(‖g_1‖², 1) = 1e6 is first passed when
+    # 4^(k−1) > 1e6, i.e. k = 11.
     problem = quadratic_with_spectrum([1.0])
     result = run(problem, O.sgd(np.array([0.5, 3.0])), np.array([1.0]), 40)
-    expected = math.ceil(math.log(2e6) / math.log(4))
+    expected = 1 + math.ceil(math.log(1e6) / math.log(4))
     assert expected == 11
     assert result.diverged.tolist() == [False, True]
     assert result.diverged_at.tolist() == [-1, 11]
@@ -82,6 +84,39 @@ def test_divergence_is_reported_at_the_predicted_step():
     assert np.all(np.isfinite(result.loss[:11, 1])) and np.all(np.isnan(result.loss[11:, 1]))
     assert np.all(np.isfinite(result.final_theta))
     assert result.loss[10, 1] == pytest.approx(0.5 * 4.0**10)
+
+
+@pytest.mark.parametrize("record_every", [1, 2, 7, 25, 1000])
+def test_divergence_step_does_not_depend_on_the_record_grid(record_every):
+    lrs = np.array([0.05, 0.35, 0.5])  # ελ = 3.5 and 5 pass the edge 2 + 2α = 3
+    reference = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 200)
+    result = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 200, record_every=record_every)
+    assert reference.diverged_at.tolist()[0] == -1 and min(reference.diverged_at[1:]) > 1
+    np.testing.assert_array_equal(result.diverged_at, reference.diverged_at)
+    np.testing.assert_array_equal(result.final_theta, reference.final_theta)
+
+
+def test_a_non_finite_theta_with_a_finite_gradient_is_caught_at_its_step():
+    # J = θ_1 + θ_2: the gradient is (1, 1) everywhere, always finite, while
+    # θ_k = 1 − k·ε overflows at k = 2 for ε = 1e308.
+    result = run(LinearCost([1.0, 1.0]), O.sgd(np.array([0.1, 1e308])), [1.0, 1.0], 5)
+    assert result.diverged_at.tolist() == [-1, 2]
+    assert np.isfinite(result.final_theta).all()
+
+
+def test_a_schedule_of_unknown_range_is_checked_over_the_run():
+    problem = canyon(10.0)
+    ok = run(problem, O.momentum(lambda k: 0.05 / k, lambda k: 0.5), [1.0, 1.0], 20)
+    same = run(problem, O.momentum(S.inverse_k(0.05), 0.5), [1.0, 1.0], 20)
+    np.testing.assert_allclose(ok.loss, same.loss, rtol=1e-13)
+    with pytest.raises(ValueError, match=r"momentum \(schedule momentum\(k\)\) must be in \[0, 1\)"):
+        run(problem, O.momentum(0.01, lambda k: min(0.9 + 0.01 * k, 1.0)), [1.0, 1.0], 20)
+
+
+def test_the_runner_is_a_short_loop_over_the_optimizers_own_update():
+    source = inspect.getsource(run)
+    assert len(source.splitlines()) < 60
+    assert "optimizer.update.unchecked" in source and "optimizer.gradient_point.unchecked" in source
 
 
 def test_overflow_is_a_result_not_a_crash():

@@ -110,7 +110,8 @@ def test_parameters_are_not_mutated():
         (lambda: S.linear_decay(-0.1, 0.001, 5), r"lr0 must be in \[0, inf\), got -0.1"),
         (lambda: S.constant(float("nan")), r"value must be in \[0, inf\), got nan"),
         (lambda: S.exponential_decay(1.0, 1.5), r"rate must be in \(0, 1\], got 1.5"),
-        (lambda: S.step_decay(1.0, 0.0, 3), r"factor must be in \(0, 1\], got 0"),
+        (lambda: S.step_decay(1.0, 0.0, 3), r"rate must be in \(0, 1\], got 0"),
+        (lambda: S.step_decay(1.0, 0.5, 0), r"every must be an integer in \[1, inf\], got 0"),
         (lambda: S.polynomial_decay(1.0, -1), r"power must be in \[0, inf\), got -1"),
     ],
 )
@@ -128,8 +129,98 @@ def test_bad_step_raises(k):
 def test_type_errors_name_the_parameter():
     with pytest.raises(TypeError, match="lr0 must be a real number"):
         S.linear_decay("big", 0.1, 10)
-    with pytest.raises(TypeError, match="callable"):
-        S.as_schedule("lr", lambda k: 0.1)
+    with pytest.raises(TypeError, match="every must be an integer, got float 2.5"):
+        S.step_decay(1.0, 0.5, every=2.5)
+    with pytest.raises(TypeError, match="lr must be a real number"):
+        S.as_schedule("lr", "fast")
+    with pytest.raises(TypeError, match="fn must be callable"):
+        S.Schedule(0.1, "not a function")
+
+
+def test_a_plain_callable_is_a_schedule_with_unknown_facts():
+    def halving(k):
+        return 0.5 ** k
+
+    named = S.as_schedule("lr", halving)
+    assert named.name == "halving" and named.value_range is None and named.tail is None
+    assert S.as_schedule("lr", lambda k: 0.1 / k).name == "lr(k)"
+    np.testing.assert_array_equal(named(np.arange(1, 4)), [0.5, 0.25, 0.125])
+    with pytest.raises(ValueError, match="k must be an integer"):
+        named(0)
+
+
+@given(values=st.lists(st.floats(0.0, 10.0), min_size=1, max_size=20), k=st.integers(1, 40))
+@settings(max_examples=50, deadline=None)
+def test_table_gives_row_k_then_holds_the_last(values, k):
+    sched = S.table(values)
+    expected = values[min(k, len(values)) - 1]
+    assert sched(k) == expected
+    assert sched(np.array([k]))[0] == expected
+    lo, hi = sched.value_range
+    assert lo == min(values) and hi == max(values)
+    assert sched.tail == (("power", 0.0) if values[-1] > 0 else ("zero",))
+
+
+def test_table_with_settings_side_by_side_and_bad_input():
+    sched = S.table([[0.3, 1.0], [0.1, 0.5]])
+    np.testing.assert_array_equal(sched(np.arange(1, 4)), [[0.3, 1.0], [0.1, 0.5], [0.1, 0.5]])
+    np.testing.assert_array_equal(sched(5), [0.1, 0.5])
+    with pytest.raises(ValueError, match=r"values must be in \[0, inf\)"):
+        S.table([0.1, -0.1])
+    with pytest.raises(ValueError, match="shape \\(K, ...\\)"):
+        S.table([])
+
+
+@given(b1=st.integers(1, 30), b2=st.integers(1, 30), k=st.integers(1, 80))
+@settings(max_examples=60, deadline=None)
+def test_join_restarts_each_schedule_at_its_boundary(b1, b2, k):
+    parts = [S.constant(0.5), S.inverse_k(0.5), S.inverse_sqrt(2.0)]
+    bounds = [b1, b1 + b2]
+    joined = S.join(parts, bounds)
+    if k <= b1:
+        expected = parts[0](k)
+    elif k <= b1 + b2:
+        expected = parts[1](k - b1)
+    else:
+        expected = parts[2](k - b1 - b2)
+    assert joined(k) == pytest.approx(expected, rel=1e-15)
+    assert joined(np.arange(1, 81))[k - 1] == pytest.approx(expected, rel=1e-15)
+    assert joined.tail == ("power", 0.5)
+    assert float(joined.value_range[1]) == 2.0
+
+
+def test_join_bad_input():
+    with pytest.raises(ValueError, match="one boundary fewer"):
+        S.join([S.constant(0.1), S.constant(0.2)], [])
+    with pytest.raises(ValueError, match="increase strictly"):
+        S.join([S.constant(0.1)] * 3, [5, 5])
+    with pytest.raises(TypeError, match="must be a coursekit Schedule"):
+        S.join([S.constant(0.1), 0.2], [3])
+    with pytest.raises(ValueError, match="at least one schedule"):
+        S.join([], [])
+
+
+@given(lr0=st.floats(1e-3, 1.0), p=st.floats(0.0, 2.0), rate=st.floats(0.5, 1.0),
+       k=st.integers(1, 1000))
+@settings(max_examples=40, deadline=None)
+def test_stack_matches_each_schedule(lr0, p, rate, k):
+    parts = (S.constant(lr0), S.polynomial_decay(lr0, p), S.exponential_decay(lr0, rate))
+    stacked = S.stack(*parts)
+    np.testing.assert_array_equal(stacked(k), [s(k) for s in parts])
+    np.testing.assert_array_equal(stacked(np.array([k, k]))[1], [s(k) for s in parts])
+
+
+def test_stack_keeps_each_supremum_and_bad_input():
+    stacked = S.stack(S.constant(0.9), S.nesterov_momentum())
+    np.testing.assert_array_equal(stacked.value_range[1], [0.9, 1.0])
+    np.testing.assert_array_equal(stacked.supremum_attained, [True, False])
+    assert S.stack(S.constant(0.1), S.as_schedule("lr", lambda k: 0.1)).value_range is None
+    with pytest.raises(ValueError, match="at least one schedule"):
+        S.stack()
+    with pytest.raises(TypeError, match="must be a coursekit Schedule"):
+        S.stack(S.constant(0.1), 0.1)
+    with pytest.raises(ValueError, match="scalar values"):
+        S.stack(S.constant([0.1, 0.2]))
 
 
 def test_harmonic_partial_sum_oracle():

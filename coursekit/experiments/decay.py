@@ -32,7 +32,7 @@ from ..optimizers import sgd
 from ..problems import LogisticRegression, Quadratic, digits_softmax
 from ..robbins_monro import RobbinsMonroReport, robbins_monro
 from ..runner import run
-from ..schedules import Schedule, constant, exponential_decay, inverse_k, inverse_sqrt, linear_decay
+from ..schedules import Schedule, constant, exponential_decay, inverse_k, inverse_sqrt, linear_decay, stack
 
 __all__ = [
     "LinearScheduleResult",
@@ -45,8 +45,6 @@ __all__ = [
     "noisy_quadratic",
     "robbins_monro_sums",
     "schedules_on_run",
-    "sgd_excess_curves",
-    "stack_schedules",
 ]
 
 
@@ -71,91 +69,6 @@ def noisy_quadratic(dim: int = 10, noise: float = 1.0) -> Quadratic:
     noise = check_scalar("noise", noise, 0.0)
     eigenvalues = np.linspace(1.0, 2.0, dim) if dim > 1 else np.ones(1)
     return Quadratic(eigenvalues, noise=noise, name="noisy quadratic")
-
-
-def sgd_excess_curves(lrs, theta0: float, *, repeats: int, seed: int, record_every: int = 1):
-    """Mean J(θ_k) − J* of SGD (m = 1) on :func:`noisy_quadratic`, for S rate sequences at once.
-
-    Algorithm 8.1 on this problem is the linear recursion, per coordinate i,
-
-        θ_k = θ_{k−1} − ε_k (λ_i θ_{k−1} + ξ_k),   ξ_k ~ N(0, 1),
-
-    run here directly on arrays of shape (S, repeats, d), the noise drawn up
-    front (K × repeats × d, the runner's order of draws) and shared by the S
-    sequences (common random numbers). It gives what :func:`~coursekit.runner.run`
-    gives for each sequence with ``rng=np.random.default_rng(seed)`` and
-    ``repeats`` (tests/test_experiments_decay.py checks it to 1e-12), without the
-    runner's checks on every step: an explorer redraws from it on every move.
-
-    Parameters
-    ----------
-    lrs : array (S, K)
-        ε_1 ... ε_K of each sequence, each in (0, 1) (stable: λ ≤ 2).
-    theta0 : float
-        Every coordinate of θ_0.
-    repeats, seed : int
-        Independent runs per sequence, and the seed of their noise.
-    record_every : int
-        Record at k = 0, record_every, 2·record_every, ... (and K).
-
-    Returns
-    -------
-    ndarray (R, S): the mean over the repeats of J(θ_k) − J* at the recorded k.
-    """
-    lrs = np.asarray(lrs, dtype=float)
-    if lrs.ndim != 2 or lrs.shape[1] < 1:
-        raise ValueError(f"lrs must have shape (S, K) with K >= 1, got {lrs.shape}")
-    if not np.all((lrs > 0.0) & (lrs < 1.0)):
-        raise ValueError("every rate in lrs must be in (0, 1), where SGD is stable on this problem")
-    theta0 = check_scalar("theta0", theta0)
-    repeats = check_int("repeats", repeats, low=1)
-    record_every = check_int("record_every", record_every, low=1)
-    problem = noisy_quadratic()
-    lam = problem.eigenvalues
-    steps = lrs.shape[1]
-    noise = np.random.default_rng(seed).standard_normal((steps, repeats, problem.dim))
-    theta = np.full((lrs.shape[0], repeats, problem.dim), theta0)
-    rate = lrs.T[:, :, None, None]  # (K, S, 1, 1)
-    records = [0] + list(range(record_every, steps, record_every)) + [steps]
-    out = np.empty((len(records), lrs.shape[0]))
-    out[0] = 0.5 * np.einsum("srd,d,srd->s", theta, lam, theta) / repeats
-    row = 1
-    for k in range(1, steps + 1):
-        theta = theta - rate[k - 1] * (lam * theta + noise[k - 1])
-        if k == records[row]:
-            out[row] = 0.5 * np.einsum("srd,d,srd->s", theta, lam, theta) / repeats
-            row += 1
-    return out
-
-
-def stack_schedules(*schedules: Schedule) -> Schedule:
-    """Several schedules as one, valued ε_k of shape (..., S): one per schedule.
-
-    This lets the batched runner run different schedule families (constant,
-    ε0/k, ε0/√k, ...) side by side in one call, the trajectory axis being S.
-
-    >>> s = stack_schedules(constant(0.5), inverse_k(0.5))
-    >>> s(2).tolist()
-    [0.5, 0.25]
-    """
-    if not schedules:
-        raise ValueError("stack_schedules needs at least one schedule, got none")
-    for i, s in enumerate(schedules):
-        if not isinstance(s, Schedule):
-            raise TypeError(f"schedules[{i}] must be a coursekit Schedule, got {type(s).__name__}")
-        if np.ndim(s(1)) != 0:
-            raise ValueError(f"schedules[{i}] must have scalar parameters, got values of shape "
-                             f"{np.shape(s(1))}")
-
-    def fn(k):
-        # The Schedule wrapper hands over float k; each part wants integer k again.
-        ks = np.asarray(k).astype(np.int64)
-        return np.stack([np.broadcast_to(s(ks), ks.shape) for s in schedules], axis=-1)
-
-    lows = np.array([float(np.min(s.value_range[0])) for s in schedules])
-    highs = np.array([float(np.max(s.value_range[1])) for s in schedules])
-    return Schedule(fn, " | ".join(s.name for s in schedules),
-                    {"schedules": tuple(s.name for s in schedules)}, None, (lows, highs))
 
 
 def _check_lrs(lrs) -> np.ndarray:
@@ -379,7 +292,7 @@ def schedules_on_run(
 ) -> ScheduleRunResult:
     """Claim C1 on a run: SGD (m = 1) on :func:`noisy_quadratic` from a far start.
 
-    The four schedules run side by side (:func:`stack_schedules`) with
+    The four schedules run side by side (:func:`coursekit.schedules.stack`) with
     ``repeats`` seeds, from θ_0 = ``start``·(1, ..., 1). The Robbins–Monro
     conditions are sufficient, not necessary: ε0/√k fails eq. 8.13 yet
     converges on this strongly convex problem (more slowly); the exponential
@@ -397,7 +310,7 @@ def schedules_on_run(
     problem = noisy_quadratic()
     schedules = _four_schedules(lr0, rate)
     theta0 = np.full(problem.dim, start)
-    result = run(problem, sgd(stack_schedules(*schedules)), theta0, steps, batch_size=1,
+    result = run(problem, sgd(stack(*schedules)), theta0, steps, batch_size=1,
                  rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every,
                  keep_path=True)
     excess = (result.loss - problem.min_loss).mean(axis=1)       # (R, 4)
@@ -514,7 +427,7 @@ def linear_schedule_digits(
     tau = max(1, passes * problem.n_train // batch_size)
     budget = tau + int(round(extra_fraction * tau))
     schedules = (linear_decay(lr0, lr_tau, tau), constant(lr0), constant(lr_tau))
-    result = run(problem, sgd(stack_schedules(*schedules)), np.zeros(problem.dim), budget,
+    result = run(problem, sgd(stack(*schedules)), np.zeros(problem.dim), budget,
                  batch_size=batch_size, rng=np.random.default_rng(seed), repeats=repeats,
                  record_every=max(1, budget // n_records))
     excess = (result.loss - min_loss).mean(axis=1)

@@ -12,8 +12,10 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..experiments.decay import sgd_excess_curves
+from ..experiments.decay import noisy_quadratic
+from ..optimizers import sgd
 from ..plotting import PALETTE
+from ..runner import run
 from ..schedules import linear_decay
 from ..widgets import Explorer, cached, log_slider
 
@@ -26,22 +28,25 @@ _START = 3.0
 _SEED = 0
 
 
-def _mean_excess(lrs: np.ndarray) -> np.ndarray:
+_PROBLEM = noisy_quadratic()
+
+
+def _mean_excess(lr) -> np.ndarray:
     # The same seed for every schedule (common random numbers): two curves
-    # differ only through ε_k, never through luck. The exact recursion costs
-    # about 2 ms where the runner, with its checks on every step, takes 18 ms.
-    return sgd_excess_curves(lrs[None, :], _START, repeats=_REPEATS, seed=_SEED,
-                             record_every=_RECORD_EVERY)[:, 0]
+    # differ only through ε_k, never through luck.
+    result = run(_PROBLEM, sgd(lr), np.full(_PROBLEM.dim, _START), _STEPS, batch_size=1,
+                 rng=np.random.default_rng(_SEED), repeats=_REPEATS, record_every=_RECORD_EVERY)
+    return (result.loss - _PROBLEM.min_loss).mean(axis=1)
 
 
 @cached
 def _constant_curve(lr0: float) -> np.ndarray:
-    return _mean_excess(np.full(_STEPS, lr0))
+    return _mean_excess(lr0)
 
 
 @cached
 def _linear_curve(lr0: float, ratio: float, tau: int) -> np.ndarray:
-    return _mean_excess(linear_decay(lr0, ratio * lr0, tau)(np.arange(1, _STEPS + 1)))
+    return _mean_excess(linear_decay(lr0, ratio * lr0, tau))
 
 
 def schedule_curves(lr0: float, ratio: float, tau: int) -> tuple:
@@ -69,9 +74,9 @@ def schedule_explorer(lr0: float = 0.3, ratio: float = 0.01, tau: int = 200) -> 
     """Sliders ε0 (log), ε_τ/ε0 (log, 0.001-1) and τ; the schedule (top) and the
     learning curve (bottom, log y) redraw in place, with constant ε0 as reference.
 
-    Each move reruns at most two SGD curves of 300 steps × 8 seeds
-    (:func:`~coursekit.experiments.decay.sgd_excess_curves`; cached: moving
-    ε_τ/ε0 or τ does not rerun the constant-ε0 reference).
+    Each move reruns at most two SGD curves of 300 steps × 8 seeds with
+    :func:`coursekit.runner.run` (cached: moving ε_τ/ε0 or τ does not rerun
+    the constant-ε0 reference).
     """
     k, lr, linear, const = schedule_curves(lr0, ratio, tau)
     with plt.ioff():
