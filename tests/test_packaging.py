@@ -1,12 +1,8 @@
 """Packaging checks: pyproject.toml and environment.yml declare the same
-dependencies, README, CI script and pytest configuration agree, every
-coursekit module has an explicit ``__all__``, and the nbval hook of the root
-conftest.py really changes what nbval compares.
-
-environment.yml is read with a small line parser rather than PyYAML: the file
-is ours, uses only a name, a channel list and a dependency list with one
-nested ``pip:`` list, and the parser rejects anything else, so a YAML
-dependency would add an install for no gain.
+dependencies and the same minimum Python as README.md, README, CI script and
+pytest configuration agree, every coursekit module has an explicit
+``__all__``, and the nbval hook of the root conftest.py really changes what
+nbval compares.
 """
 
 from __future__ import annotations
@@ -18,404 +14,284 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import platform
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import types
 import warnings
 import xml.etree.ElementTree as ET
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+import yaml
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "coursekit"
+
+# The course's tool facts are checked on this Python, and tomllib is in its
+# standard library; every file must state it as the minimum.
+MINIMUM_PYTHON = "3.11"
 
 # conda-forge names that differ from the PyPI name of the same library.
 CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
 # Entries of environment.yml that are not Python packages of the project.
 CONDA_ONLY = {"python", "pip"}
+PYTHON_CLASSIFIER = re.compile(r"Programming Language :: Python :: (3\.\d+)")
 
 
-# --------------------------------------------------------------------------
-# Parsers and the comparison (the code under test in the first tests)
-# --------------------------------------------------------------------------
+def load(name: str, *edits: tuple[str, str]):
+    """A file of the repository, parsed, after (old, new) text replacements.
 
-_PEP508 = re.compile(
-    r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
-    r"(?:\[(?P<extras>[^\]]*)\])?\s*"
-    r"(?P<specs>[^;]*?)\s*"
-    r"(?:;\s*(?P<marker>.+?))?\s*$"
-)
-_PIP_SPEC = re.compile(r"^\s*(~=|===|==|!=|<=|>=|<|>)\s*([A-Za-z0-9.*+!_-]+)\s*$")
-_CONDA_REQ = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?P<specs>.*?)\s*$")
-_CONDA_SPEC = re.compile(r"^\s*(==|!=|<=|>=|<|>)\s*([A-Za-z0-9.+!_-]+)\s*$")
-
-
-def normalize(name: str) -> str:
-    """PEP 503 name normalization: lowercase, runs of ``-_.`` become ``-``."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _parse_specs(text: str, pattern: re.Pattern, where: str) -> frozenset:
-    if not text.strip():
-        return frozenset()
-    specs = []
-    for part in text.split(","):
-        match = pattern.match(part)
-        if match is None:
-            raise ValueError(f"unsupported version specifier {part.strip()!r} in {where!r}")
-        specs.append((match.group(1), match.group(2)))
-    return frozenset(specs)
-
-
-def parse_pep508(requirement: str) -> tuple[str, frozenset, frozenset, str | None]:
-    """Split a PEP 508 string into (normalized name, extras, specifiers, marker)."""
-    match = _PEP508.match(requirement)
-    if match is None:
-        raise ValueError(f"cannot parse requirement {requirement!r}")
-    extras = frozenset(
-        normalize(e) for e in (match.group("extras") or "").split(",") if e.strip()
-    )
-    specs = _parse_specs(match.group("specs"), _PIP_SPEC, requirement)
-    return normalize(match.group("name")), extras, specs, match.group("marker")
-
-
-def parse_conda_spec(spec: str) -> tuple[str, frozenset]:
-    """Split a conda match spec such as ``numpy>=1.24`` into (name, specifiers).
-
-    Only the operators that mean the same thing for pip are accepted; conda's
-    fuzzy ``=1.2``, build strings and channel prefixes raise ValueError.
+    The edits let the tests below feed the checks a drifted copy of the files.
     """
-    match = _CONDA_REQ.match(spec)
-    if match is None or "::" in spec:
-        raise ValueError(f"cannot parse conda spec {spec!r}")
-    specs = _parse_specs(match.group("specs"), _CONDA_SPEC, spec)
-    return normalize(match.group("name")), specs
-
-
-def _strip_comment(line: str) -> str:
-    return re.sub(r"(^|\s)#.*$", "", line)
-
-
-def _unquote(text: str) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
+    text = (ROOT / name).read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, f"{old!r} must occur exactly once in {name}"
+        text = text.replace(old, new)
+    if name.endswith(".toml"):
+        return tomllib.loads(text)
+    if name.endswith(".yml"):
+        return yaml.safe_load(text)
     return text
-
-
-def parse_environment_yml(text: str) -> dict:
-    """Read the subset of YAML used by environment.yml.
-
-    Returns ``{"name": str, "channels": [...], "dependencies": [...],
-    "pip": [...]}``; raises ValueError on any other structure.
-    """
-    result: dict = {"name": None, "channels": [], "dependencies": [], "pip": []}
-    section = None
-    dep_indent = None
-    in_pip = False
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = _strip_comment(raw).rstrip()
-        if not line.strip():
-            continue
-        if "\t" in line:
-            raise ValueError(f"line {lineno}: tabs are not allowed")
-        indent = len(line) - len(line.lstrip(" "))
-        body = line.strip()
-        if indent == 0:
-            key, sep, value = body.partition(":")
-            key, value = key.strip(), _unquote(value.strip())
-            if not sep:
-                raise ValueError(f"line {lineno}: expected 'key:', got {body!r}")
-            if key == "name" and value:
-                result["name"] = value
-                section = None
-            elif key in ("channels", "dependencies") and not value:
-                section, dep_indent, in_pip = key, None, False
-            else:
-                raise ValueError(f"line {lineno}: unsupported top-level entry {body!r}")
-            continue
-        if not body.startswith("- "):
-            raise ValueError(f"line {lineno}: expected a list item, got {body!r}")
-        item = _unquote(body[2:].strip())
-        if section == "channels":
-            result["channels"].append(item)
-        elif section == "dependencies":
-            if dep_indent is None:
-                dep_indent = indent
-            if indent == dep_indent:
-                in_pip = item == "pip:"
-                if not in_pip:
-                    result["dependencies"].append(item)
-            elif indent > dep_indent and in_pip:
-                result["pip"].append(item)
-            else:
-                raise ValueError(f"line {lineno}: unexpected indentation {body!r}")
-        else:
-            raise ValueError(f"line {lineno}: list item outside a known section")
-    if result["name"] is None:
-        raise ValueError("environment.yml has no name")
-    return result
-
-
-def pyproject_requirements(pyproject: dict) -> dict[str, frozenset]:
-    """Core dependencies plus every extra: {normalized name: specifiers}.
-
-    Self-references (``project[extra]``) must name an existing extra and are
-    otherwise skipped, since that extra is merged anyway. Environment markers
-    are dropped: conda cannot express them, so environment.yml lists the
-    package unconditionally.
-    """
-    project = pyproject["project"]
-    own_name = normalize(project["name"])
-    extras = project.get("optional-dependencies", {})
-    groups = {"dependencies": project.get("dependencies", [])}
-    groups.update({f"extra {k!r}": v for k, v in extras.items()})
-    known_extras = {normalize(k) for k in extras}
-    merged: dict[str, frozenset] = {}
-    for group, requirements in groups.items():
-        for requirement in requirements:
-            name, req_extras, specs, _marker = parse_pep508(requirement)
-            if name == own_name:
-                unknown = req_extras - known_extras
-                if unknown or specs:
-                    raise ValueError(f"{group}: bad self-reference {requirement!r}")
-                continue
-            if name in merged and merged[name] != specs:
-                raise ValueError(f"{name} is declared twice with different bounds")
-            merged[name] = specs
-    return merged
-
-
-def conda_requirements(env: dict) -> dict[str, frozenset]:
-    """environment.yml's conda dependencies, PyPI-named, minus python and pip."""
-    merged: dict[str, frozenset] = {}
-    for spec in env["dependencies"]:
-        name, specs = parse_conda_spec(spec)
-        if name in CONDA_ONLY:
-            continue
-        name = CONDA_TO_PYPI.get(name, name)
-        if name in merged:
-            raise ValueError(f"{name} is listed twice in environment.yml")
-        merged[name] = specs
-    return merged
-
-
-def _fmt(specs: frozenset) -> str:
-    return ",".join(op + version for op, version in sorted(specs)) or "no bound"
-
-
-def compare_requirements(pypi: dict[str, frozenset], conda: dict[str, frozenset]) -> list[str]:
-    """One message per difference between the two declarations; [] when equal."""
-    problems = []
-    for name in sorted(set(pypi) | set(conda)):
-        if name not in conda:
-            problems.append(f"{name}: in pyproject.toml ({_fmt(pypi[name])}) but not in environment.yml")
-        elif name not in pypi:
-            problems.append(f"{name}: in environment.yml ({_fmt(conda[name])}) but not in pyproject.toml")
-        elif pypi[name] != conda[name]:
-            problems.append(
-                f"{name}: pyproject.toml has {_fmt(pypi[name])}, environment.yml has {_fmt(conda[name])}"
-            )
-    return problems
-
-
-def lower_bound(specs: frozenset) -> str:
-    """The version of the single ``>=`` specifier; ValueError otherwise."""
-    bounds = [version for op, version in specs if op == ">="]
-    if len(bounds) != 1:
-        raise ValueError(f"expected exactly one '>=' bound, got {_fmt(specs)}")
-    return bounds[0]
-
-
-def extract_marked_command(readme: str, marker: str) -> list[str]:
-    """Non-empty lines of the ```bash block between <!-- marker --> and <!-- /marker -->.
-
-    Mirrors the awk extraction in .ci/run.
-    """
-    lines = readme.splitlines()
-    start, stop = f"<!-- {marker} -->", f"<!-- /{marker} -->"
-    if lines.count(start) != 1 or lines.count(stop) != 1:
-        raise ValueError(f"README.md must contain {start} and {stop} exactly once")
-    inside = lines[lines.index(start) + 1 : lines.index(stop)]
-    out, fence = [], False
-    for line in inside:
-        if re.fullmatch(r"```bash\s*", line):
-            fence = True
-        elif fence and re.fullmatch(r"```\s*", line):
-            fence = False
-        elif fence and line.strip():
-            out.append(line)
-    return out
-
-
-# --------------------------------------------------------------------------
-# Fixtures
-# --------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def pyproject() -> dict:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return load("pyproject.toml")
 
 
 @pytest.fixture(scope="module")
 def environment() -> dict:
-    return parse_environment_yml((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    return load("environment.yml")
 
 
 @pytest.fixture(scope="module")
 def readme() -> str:
-    return (ROOT / "README.md").read_text(encoding="utf-8")
+    return load("README.md")
 
 
 # --------------------------------------------------------------------------
-# The comparison itself must be able to fail
+# Dependencies: pyproject.toml against environment.yml
 # --------------------------------------------------------------------------
 
-MISMATCHED_PYPROJECT = """
-[project]
-name = "demo_course"
-requires-python = ">=3.10"
-dependencies = ["numpy>=1.24", "Matplotlib>=3.7"]
 
-[project.optional-dependencies]
-course = ["ipywidgets>=8.0"]
-test = ["demo-course[course]", "pytest>=7.4", "hypothesis", "tomli>=2.0; python_version < '3.11'"]
-"""
+def pyproject_requirements(pyproject: dict) -> dict[str, SpecifierSet]:
+    """Core dependencies plus every extra: {normalized name: specifiers}.
 
-MISMATCHED_ENVIRONMENT = """
-name: demo
-channels:
-  - conda-forge
-dependencies:
-  - python>=3.10
-  - pip
-  - numpy>=1.26            # bound differs
-  - matplotlib-base>=3.7   # alias of matplotlib: equal
-  - pytest>=7.4
-  - hypothesis>=6.80       # bound only here
-  - tomli>=2.0
-  - scipy>=1.10            # only here
-  - pip:
-      - -e .
-"""
+    Markers are dropped: conda has none, so environment.yml lists every
+    package unconditionally.
+    """
+    project = pyproject["project"]
+    extras = project.get("optional-dependencies", {})
+    merged: dict[str, SpecifierSet] = {}
+    for line in chain(project.get("dependencies", []), *extras.values()):
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        if name == canonicalize_name(project["name"]):
+            # project[extra] only merges extras that are read here anyway.
+            if not requirement.extras <= extras.keys() or requirement.specifier:
+                raise ValueError(f"bad self-reference {line!r}")
+            continue
+        if merged.setdefault(name, requirement.specifier) != requirement.specifier:
+            raise ValueError(f"{name} is declared twice with different bounds")
+    return merged
 
 
-def test_comparison_reports_every_kind_of_difference():
-    pypi = pyproject_requirements(tomllib.loads(MISMATCHED_PYPROJECT))
-    conda = conda_requirements(parse_environment_yml(MISMATCHED_ENVIRONMENT))
-    assert compare_requirements(pypi, conda) == [
-        "hypothesis: pyproject.toml has no bound, environment.yml has >=6.80",
-        "ipywidgets: in pyproject.toml (>=8.0) but not in environment.yml",
-        "numpy: pyproject.toml has >=1.24, environment.yml has >=1.26",
-        "scipy: in environment.yml (>=1.10) but not in pyproject.toml",
+def conda_requirements(environment: dict) -> dict[str, SpecifierSet]:
+    """environment.yml's conda dependencies, PyPI-named, minus python and pip.
+
+    Each must also be valid PEP 508, so conda-only forms (``=1.2``, ``1.2.*``,
+    ``channel::name``, build strings), whose meaning pip does not share, fail.
+    """
+    merged: dict[str, SpecifierSet] = {}
+    for spec in environment["dependencies"]:
+        if isinstance(spec, dict):  # the nested `pip:` list
+            continue
+        requirement = Requirement(spec)
+        if requirement.extras or requirement.marker or requirement.url:
+            raise ValueError(f"not a plain conda spec: {spec!r}")
+        name = canonicalize_name(requirement.name)
+        name = CONDA_TO_PYPI.get(name, name)
+        if name in merged:
+            raise ValueError(f"{name} is listed twice in environment.yml")
+        if name not in CONDA_ONLY:
+            merged[name] = requirement.specifier
+    return merged
+
+
+def compare_requirements(pyproject: dict, environment: dict) -> list[str]:
+    """One message per difference between the two declarations; [] when equal."""
+    pypi, conda = pyproject_requirements(pyproject), conda_requirements(environment)
+
+    def describe(specifier: SpecifierSet | None) -> str:
+        return "not listed" if specifier is None else str(specifier) or "no bound"
+
+    return [
+        f"{name}: pyproject.toml {describe(pypi.get(name))}, environment.yml {describe(conda.get(name))}"
+        for name in sorted(pypi.keys() | conda.keys())
+        if pypi.get(name) != conda.get(name)
     ]
 
 
-def test_comparison_accepts_equal_declarations_after_normalization():
-    pypi = {n: s for n, _, s, _ in map(parse_pep508, ["Typing_Extensions>=4.4,<5", "ipympl>=0.9.3"])}
-    conda = dict(map(parse_conda_spec, ["typing.extensions <5,>=4.4", "IPYMPL>=0.9.3"]))
-    assert compare_requirements(pypi, conda) == []
-    assert compare_requirements(pypi, {}) != []
-    assert compare_requirements({}, conda) != []
-
-
-@pytest.mark.parametrize("spec", ["numpy=1.24", "numpy 1.24.*", "conda-forge::numpy>=1.24", "numpy>=1.24=py_0"])
-def test_conda_parser_rejects_forms_it_cannot_compare(spec):
-    with pytest.raises(ValueError, match="conda spec|version specifier"):
-        parse_conda_spec(spec)
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("name: x\nprefix: /opt\n", "unsupported top-level entry"),
-        ("name: x\ndependencies:\n\t- numpy\n", "tabs"),
-        ("dependencies:\n  - numpy\n", "has no name"),
-        ("name: x\ndependencies:\n  - numpy\n    - scipy\n", "unexpected indentation"),
-    ],
-)
-def test_environment_parser_rejects_unknown_structure(text, message):
-    with pytest.raises(ValueError, match=message):
-        parse_environment_yml(text)
-
-
-def test_self_reference_to_a_missing_extra_is_an_error():
-    data = tomllib.loads(MISMATCHED_PYPROJECT.replace("demo-course[course]", "demo-course[gpu]"))
-    with pytest.raises(ValueError, match="bad self-reference"):
-        pyproject_requirements(data)
-
-
-def test_readme_extraction_of_a_small_document():
-    doc = "x\n<!-- cmd -->\n```bash\n\necho hi\n```\n<!-- /cmd -->\n```bash\nnot this\n```\n"
-    assert extract_marked_command(doc, "cmd") == ["echo hi"]
-    with pytest.raises(ValueError, match="exactly once"):
-        extract_marked_command(doc, "other")
-
-
-# --------------------------------------------------------------------------
-# pyproject.toml and environment.yml
-# --------------------------------------------------------------------------
-
-
 def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject(pyproject, environment):
-    problems = compare_requirements(pyproject_requirements(pyproject), conda_requirements(environment))
+    problems = compare_requirements(pyproject, environment)
     assert problems == [], "pyproject.toml and environment.yml differ:\n" + "\n".join(problems)
 
 
-def test_python_lower_bound_is_the_same_in_both_files(pyproject, environment):
-    requires = _parse_specs(pyproject["project"]["requires-python"], _PIP_SPEC, "requires-python")
-    pythons = [parse_conda_spec(s) for s in environment["dependencies"] if parse_conda_spec(s)[0] == "python"]
-    assert len(pythons) == 1, "environment.yml must pin python exactly once"
-    assert lower_bound(pythons[0][1]) == lower_bound(requires) == "3.10"
+@pytest.mark.parametrize(
+    "pyproject_edits, environment_edits, expected",
+    [
+        ([], [("numpy>=1.24", "numpy>=1.26")], ["numpy: pyproject.toml >=1.24, environment.yml >=1.26"]),
+        ([], [("  - nbval>=0.11\n", "")], ["nbval: pyproject.toml >=0.11, environment.yml not listed"]),
+        ([], [("  # core\n", "  - scipy>=1.10\n")], ["scipy: pyproject.toml not listed, environment.yml >=1.10"]),
+        ([('"hypothesis>=6.80"', '"hypothesis"')], [], ["hypothesis: pyproject.toml no bound, environment.yml >=6.80"]),
+        # Equal after normalizing names and the order of specifiers.
+        ([('"numpy>=1.24"', '"NumPy<3,>=1.24"')], [("numpy>=1.24", "numpy >=1.24,<3")], []),
+    ],
+)
+def test_comparison_reports_a_drift(pyproject_edits, environment_edits, expected):
+    drifted = load("pyproject.toml", *pyproject_edits), load("environment.yml", *environment_edits)
+    assert compare_requirements(*drifted) == expected
 
 
-def test_classifiers_name_every_supported_python(pyproject):
-    classifiers = set(pyproject["project"]["classifiers"])
-    for minor in (10, 11, 12, 13):
-        assert f"Programming Language :: Python :: 3.{minor}" in classifiers
-    listed = sorted(
-        int(c.rsplit(".", 1)[1]) for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
-    )
-    requires = _parse_specs(pyproject["project"]["requires-python"], _PIP_SPEC, "requires-python")
-    assert f"3.{listed[0]}" == lower_bound(requires)
+@pytest.mark.parametrize(
+    "pyproject_edits, environment_edits, message",
+    [
+        ([], [("  # core\n", "  - numpy>=1.20\n")], "listed twice"),
+        ([("[course,instructor]", "[course,gpu]")], [], "bad self-reference"),
+        ([('"nbclient>=0.8",\n    "nbconvert', '"nbclient>=0.9",\n    "nbconvert')], [], "different bounds"),
+    ],
+)
+def test_comparison_rejects_what_it_cannot_compare(pyproject_edits, environment_edits, message):
+    drifted = load("pyproject.toml", *pyproject_edits), load("environment.yml", *environment_edits)
+    with pytest.raises(ValueError, match=message):
+        compare_requirements(*drifted)
 
 
-def test_core_dependencies_are_numpy_and_matplotlib_only(pyproject):
-    names = {parse_pep508(r)[0] for r in pyproject["project"]["dependencies"]}
-    assert names == {"numpy", "matplotlib"}
+# conda's fuzzy `=`, a bare version, a channel prefix and a build string.
+@pytest.mark.parametrize("spec", ["numpy=1.24", "numpy 1.24.*", "conda-forge::numpy>=1.24", "numpy>=1.24=py_0"])
+def test_conda_only_forms_are_rejected(spec):
+    with pytest.raises(InvalidRequirement):
+        compare_requirements(load("pyproject.toml"), load("environment.yml", ("numpy>=1.24", spec)))
 
 
-def test_extras_hold_what_the_course_tests_and_instructors_need(pyproject):
-    extras = {
-        k: {parse_pep508(r)[0]: parse_pep508(r) for r in v}
-        for k, v in pyproject["project"]["optional-dependencies"].items()
+def test_core_and_extras_hold_what_the_course_tests_and_instructors_need(pyproject):
+    project = pyproject["project"]
+    groups = {
+        group: {canonicalize_name(r.name): r for r in map(Requirement, lines)}
+        for group, lines in {"core": project["dependencies"], **project["optional-dependencies"]}.items()
     }
-    own = normalize(pyproject["project"]["name"])
-    assert set(extras) == {"course", "test", "instructor"}
-    assert set(extras["course"]) == {"jupyterlab", "ipywidgets", "ipympl", "nbclient"}
-    assert {"pytest", "nbval", "hypothesis", "nbclient", "nbconvert", "playwright", "tomli"} <= set(extras["test"])
+    assert set(groups) == {"core", "course", "test", "instructor"}
+    assert set(groups["core"]) == {"numpy", "matplotlib"}
+    assert set(groups["course"]) == {"jupyterlab", "ipywidgets", "ipympl", "nbclient"}
+    assert {
+        "pytest", "nbval", "hypothesis", "nbclient", "nbconvert", "playwright", "packaging", "pyyaml",
+    } <= set(groups["test"])
     # The tests regenerate the student notebooks with nbgrader: test pulls in instructor.
-    assert extras["test"][own][1] == {"course", "instructor"}
-    assert "nbgrader" in extras["instructor"]
-    assert "nbgrader" not in extras["course"]
-    marker = extras["test"]["tomli"][3]
-    assert marker is not None and re.fullmatch(r"""python_version\s*<\s*['"]3\.11['"]""", marker)
+    assert groups["test"][canonicalize_name(project["name"])].extras == {"course", "instructor"}
+    assert "nbgrader" in groups["instructor"]
+    assert "nbgrader" not in groups["course"]
 
 
 def test_environment_yml_is_conda_forge_and_installs_the_package(environment, readme):
+    assert set(environment) == {"name", "channels", "dependencies"}
     assert environment["channels"] == ["conda-forge"]
     assert "pip" in environment["dependencies"]
-    assert environment["pip"] == ["-e ."]
+    assert [d for d in environment["dependencies"] if isinstance(d, dict)] == [{"pip": ["-e ."]}]
     assert f"conda activate {environment['name']}" in readme
+
+
+# --------------------------------------------------------------------------
+# One minimum Python
+# --------------------------------------------------------------------------
+
+
+def classifier_pythons(pyproject: dict) -> list[Version]:
+    return sorted(
+        Version(m.group(1)) for c in pyproject["project"]["classifiers"] if (m := PYTHON_CLASSIFIER.fullmatch(c))
+    )
+
+
+def python_minimums(pyproject: dict, environment: dict, readme: str) -> dict[str, Version]:
+    """The lowest supported Python, as each place states it."""
+
+    def lower_bound(specifier: SpecifierSet) -> Version:
+        (bound,) = [Version(s.version) for s in specifier if s.operator == ">="]
+        return bound
+
+    (conda_python,) = [
+        Requirement(d) for d in environment["dependencies"]
+        if isinstance(d, str) and Requirement(d).name == "python"
+    ]
+    (stated,) = re.findall(r"\bPython (\d+\.\d+) or newer", readme)
+    return {
+        "README.md": Version(stated),
+        "requires-python": lower_bound(SpecifierSet(pyproject["project"]["requires-python"])),
+        "classifiers": classifier_pythons(pyproject)[0],
+        "environment.yml": lower_bound(conda_python.specifier),
+    }
+
+
+def test_every_file_states_the_same_minimum_python(pyproject, environment, readme):
+    minimums = python_minimums(pyproject, environment, readme)
+    assert set(minimums.values()) == {Version(MINIMUM_PYTHON)}, minimums
+
+
+@pytest.mark.parametrize(
+    "name, old, new",
+    [
+        ("README.md", f"Python {MINIMUM_PYTHON} or newer", "Python 3.99 or newer"),
+        ("pyproject.toml", f'requires-python = ">={MINIMUM_PYTHON}"', 'requires-python = ">=3.99"'),
+        ("pyproject.toml", f'"Programming Language :: Python :: {MINIMUM_PYTHON}",', ""),
+        ("environment.yml", f"python>={MINIMUM_PYTHON}", "python>=3.99"),
+    ],
+)
+def test_a_drifted_minimum_python_is_caught(name, old, new):
+    files = {n: load(n) for n in ("pyproject.toml", "environment.yml", "README.md")}
+    files[name] = load(name, (old, new))
+    minimums = python_minimums(files["pyproject.toml"], files["environment.yml"], files["README.md"])
+    assert len(set(minimums.values())) > 1
+
+
+def test_classifiers_and_requires_python_describe_the_same_pythons(pyproject):
+    requires = SpecifierSet(pyproject["project"]["requires-python"])
+    assert len(requires) == 1, "requires-python is a lower bound only"
+    assert requires.contains(platform.python_version()), "the tests run on an unsupported Python"
+    listed = classifier_pythons(pyproject)
+    assert [v.minor for v in listed] == list(range(listed[0].minor, listed[-1].minor + 1)), "gap in the classifiers"
+    assert "Programming Language :: Python :: 3 :: Only" in pyproject["project"]["classifiers"]
+
+
+def dead_markers(pyproject: dict) -> list[str]:
+    """Requirements whose marker is false on every Python the classifiers list."""
+    project = pyproject["project"]
+    pythons = [str(v) for v in classifier_pythons(pyproject)]
+    return [
+        line
+        for line in chain(project["dependencies"], *project["optional-dependencies"].values())
+        if (marker := Requirement(line).marker) and not any(marker.evaluate({"python_version": v}) for v in pythons)
+    ]
+
+
+def test_no_requirement_is_for_an_unsupported_python_only(pyproject):
+    assert dead_markers(pyproject) == []
+    # The fallback this project once had for the Python before the minimum.
+    fallback = f"tomli>=2.0; python_version < '{MINIMUM_PYTHON}'"
+    assert dead_markers(load("pyproject.toml", ('"pyyaml>=6",', f'"pyyaml>=6", "{fallback}",'))) == [fallback]
+
+
+# --------------------------------------------------------------------------
+# Version, package data, pytest configuration
+# --------------------------------------------------------------------------
 
 
 def test_version_has_a_single_source(pyproject):
@@ -522,6 +398,25 @@ def test_package_docstring_lists_every_public_module():
 # --------------------------------------------------------------------------
 # README, CI script, licences, .gitignore
 # --------------------------------------------------------------------------
+
+
+def extract_marked_command(readme: str, marker: str) -> list[str]:
+    """Non-empty lines of the ```bash block between <!-- marker --> and <!-- /marker -->.
+
+    Mirrors the awk extraction in .ci/run.
+    """
+    lines = readme.splitlines()
+    start, stop = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    assert lines.count(start) == 1 == lines.count(stop), f"README.md must hold {start} and {stop} once each"
+    out, fence = [], False
+    for line in lines[lines.index(start) + 1 : lines.index(stop)]:
+        if re.fullmatch(r"```bash\s*", line):
+            fence = True
+        elif fence and re.fullmatch(r"```\s*", line):
+            fence = False
+        elif fence and line.strip():
+            out.append(line)
+    return out
 
 
 def _section(markdown: str, title: str) -> str:
