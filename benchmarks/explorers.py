@@ -23,6 +23,11 @@ dropdowns and toggle buttons cycle through their options. Results already
 computed (the explorers cache them) are hit only where the walk revisits a
 value, as they would be for a student. Targets, on "as done": median ≤ 50 ms,
 p95 ≤ 100 ms.
+
+:func:`measure_latency` times one control of an explorer already built (in
+a notebook, say) from the explorer's own records: the update and the Agg
+render, without the PNG encode. Unit tests never assert a time; speed is
+measured here only.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ __all__ = [
     "build",
     "control_walk",
     "measure_explorer",
+    "measure_latency",
 ]
 
 MEDIAN_MS = 50.0
@@ -202,7 +208,7 @@ def measure_explorer(case: ExplorerCase, moves: int = 30, controls=None) -> list
             for i, value in enumerate(control_walk(widget, 2 * moves)):
                 full = bool(i % 2)
                 if full:
-                    explorer._background = None  # forces a full canvas.draw() in the render
+                    explorer.renderer.forget_background()  # the next render is a full canvas.draw()
                 before = explorer.n_updates
                 start = time.perf_counter()
                 widget.value = value
@@ -214,7 +220,75 @@ def measure_explorer(case: ExplorerCase, moves: int = 30, controls=None) -> list
                         from explorer.last_error
                 times[full].append(elapsed)
             rows.append(LatencyRow(case, name, _kind(widget), np.array(times[False]), np.array(times[True]),
-                                   blits=bool(explorer._animated)))
+                                   blits=explorer.renderer.blits))
     finally:
         explorer.close()
     return rows
+
+
+def measure_latency(explorer, control, values) -> np.ndarray:
+    """Move one control through ``values`` and return the latency of each move, in seconds.
+
+    Each latency is the time from the change of the control until the figure
+    is drawn with Agg, as the explorer records it with ``measure`` on: the
+    callback plus the render the explorer really does (blitted when it
+    declares its ``animated`` artists, a full draw otherwise), without the
+    PNG encoding. The control is set back to its starting value afterwards
+    (one more update, not measured). Every value must change the control,
+    including the first.
+
+    Parameters
+    ----------
+    explorer : coursekit.widgets.Explorer
+    control : str or widget
+        A name in ``explorer.controls``, or the widget itself.
+    values : sequence
+        The values to visit in turn, e.g. 30 values for a median and a p95.
+
+    Returns
+    -------
+    ndarray, shape (len(values),)
+    """
+    from coursekit.widgets import Explorer
+
+    if not isinstance(explorer, Explorer):
+        raise TypeError(f"explorer must be an Explorer, got {type(explorer).__name__}")
+    if explorer.closed:
+        raise RuntimeError("the explorer is closed: there is nothing to measure")
+    if isinstance(control, str):
+        if control not in explorer.controls:
+            raise ValueError(f"control must be one of {list(explorer.controls)}, got {control!r}")
+        name = control
+    else:
+        matches = [n for n, widget in explorer.controls.items() if widget is control]
+        if not matches:
+            raise ValueError(
+                f"control must be a name or a widget of this explorer ({list(explorer.controls)}), "
+                f"got {type(control).__name__}"
+            )
+        name = matches[0]
+    widget = explorer.controls[name]
+    values = list(values)
+    if not values:
+        raise ValueError("values must hold at least one value, got none")
+
+    start_value, measure = widget.value, explorer.measure
+    explorer.measure = True
+    latencies = np.empty(len(values))
+    try:
+        for i, value in enumerate(values):
+            before = explorer.n_updates
+            widget.value = value
+            passes = explorer.n_updates - before
+            if passes == 0:
+                raise ValueError(
+                    f"values[{i}] = {value!r} did not change {name} (it is {widget.value!r}): "
+                    "each value must differ from the one before and lie within the control's range"
+                )
+            if explorer.last_error is not None:
+                raise RuntimeError(f"the update for {name} = {value!r} failed") from explorer.last_error
+            latencies[i] = sum(list(explorer.latencies)[-passes:])
+    finally:
+        explorer.measure = measure
+        widget.value = start_value
+    return latencies

@@ -15,6 +15,7 @@ __all__ = [
     "all_finite",
     "as_float_array",
     "check_batch_compatible",
+    "check_batch_shape",
     "check_bool",
     "check_finite",
     "check_instance",
@@ -153,6 +154,17 @@ def check_int_tuple(name: str, value, low: int = 0) -> tuple:
         if entry < low:
             raise ValueError(f"{name} must be a tuple of integers >= {low}, got {shape!r}")
     return tuple(int(entry) for entry in shape)
+
+
+def check_batch_shape(batch_shape) -> tuple:
+    """``batch_shape`` (how many independent draws, e.g. of θ) as a tuple of ints ≥ 0.
+
+    An int means a 1-tuple; ``()`` means a single draw.
+
+    >>> check_batch_shape(3), check_batch_shape((2, 0))
+    ((3,), (2, 0))
+    """
+    return check_int_tuple("batch_shape", batch_shape, low=0)
 
 
 def check_labels(name: str, y, n_classes: int | None = None, *, n: int | None = None,

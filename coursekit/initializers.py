@@ -22,9 +22,9 @@ initialized at once. Scale parameters (``scale``, ``gain``, ``std``,
 value per network, which is how one call builds the "too small" and "too
 large" networks of a scale sweep.
 
-Biases: :func:`zero_bias`, :func:`constant_bias` and
+Biases: :func:`constant_bias` (0 is the usual value) and
 :func:`marginal_output_bias`. :data:`WEIGHT_INITIALIZERS` maps names to the
-weight initializers and :func:`init_weight` looks one up by name.
+weight initializers and :func:`get_weight_initializer` looks one up by name.
 
 >>> rng = np.random.default_rng(0)
 >>> glorot_uniform(rng, 4, 3, batch_shape=(5,)).shape
@@ -38,10 +38,10 @@ import numpy as np
 
 from ._validation import (
     check_batch_compatible,
+    check_batch_shape,
     check_bool,
     check_finite,
     check_int,
-    check_int_tuple,
     check_interval,
     check_labels,
     check_rng,
@@ -56,27 +56,20 @@ __all__ = [
     "get_weight_initializer",
     "he_normal",
     "he_uniform",
-    "init_weight",
     "marginal_output_bias",
     "normal",
     "orthogonal",
     "sparse",
     "uniform_fan_in",
-    "zero_bias",
 ]
 
 
 # -- shared argument checks ---------------------------------------------------
-def _check_batch_shape(batch_shape) -> tuple:
-    """``batch_shape`` as a tuple of non-negative ints (an int means a 1-tuple)."""
-    return check_int_tuple("batch_shape", batch_shape, low=0)
-
-
 def _check_weight_args(rng, fan_in, fan_out, batch_shape):
     rng = check_rng(rng)
     fan_in = check_int("fan_in", fan_in, low=1)
     fan_out = check_int("fan_out", fan_out, low=1)
-    return rng, fan_in, fan_out, _check_batch_shape(batch_shape)
+    return rng, fan_in, fan_out, check_batch_shape(batch_shape)
 
 
 def _per_network(name: str, value, batch_shape: tuple, *, positive: bool) -> np.ndarray:
@@ -251,16 +244,11 @@ def constant_bias(n, value, *, batch_shape=()) -> np.ndarray:
     broadcasts against ``batch_shape + (n,)`` (per unit or per network).
     """
     n = check_int("n", n, low=1)
-    batch_shape = _check_batch_shape(batch_shape)
+    batch_shape = check_batch_shape(batch_shape)
     arr = check_finite("value", value)
     shape = batch_shape + (n,)
     check_batch_compatible("value", arr, shape, against="shape")
     return np.broadcast_to(arr, shape).copy()
-
-
-def zero_bias(n, *, batch_shape=()) -> np.ndarray:
-    """A zero bias vector of shape ``batch_shape + (n,)``, the default choice."""
-    return constant_bias(n, 0.0, batch_shape=batch_shape)
 
 
 def marginal_output_bias(y, n_classes, *, sigmoid: bool = False) -> np.ndarray:
@@ -314,7 +302,11 @@ WEIGHT_INITIALIZERS: dict = {
 
 
 def get_weight_initializer(name):
-    """The initializer called ``name`` in :data:`WEIGHT_INITIALIZERS`."""
+    """The initializer called ``name`` in :data:`WEIGHT_INITIALIZERS`.
+
+    >>> get_weight_initializer("constant")(np.random.default_rng(0), 2, 2, value=0.5).tolist()
+    [[0.5, 0.5], [0.5, 0.5]]
+    """
     if not isinstance(name, str):
         raise TypeError(
             f"weight initializer name must be a str, got {type(name).__name__} {name!r}"
@@ -324,12 +316,3 @@ def get_weight_initializer(name):
     except KeyError:
         valid = ", ".join(repr(key) for key in sorted(WEIGHT_INITIALIZERS))
         raise ValueError(f"weight initializer must be one of {valid}; got {name!r}") from None
-
-
-def init_weight(name, rng, fan_in, fan_out, **kwargs) -> np.ndarray:
-    """Call the weight initializer ``name`` with ``rng, fan_in, fan_out, **kwargs``.
-
-    >>> init_weight("constant", np.random.default_rng(0), 2, 2, value=0.5).tolist()
-    [[0.5, 0.5], [0.5, 0.5]]
-    """
-    return get_weight_initializer(name)(rng, fan_in, fan_out, **kwargs)

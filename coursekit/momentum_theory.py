@@ -52,19 +52,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_finite, check_int, check_interval, check_scalar
+from ._validation import check_interval, check_scalar
 
 __all__ = [
     "critical_momentum",
     "damping",
     "gd_optimal_parameters",
-    "iteration_matrix",
     "max_stable_lr",
     "optimal_parameters",
     "spectral_radius",
     "spectrum_rate",
     "stable",
-    "trajectory",
 ]
 
 
@@ -84,28 +82,6 @@ def _check(lr, momentum, eigenvalue):
 
 def _out(x: np.ndarray):
     return float(x) if np.ndim(x) == 0 else x
-
-
-def iteration_matrix(lr, momentum, eigenvalue) -> np.ndarray:
-    """T(ε, α, λ) = [[1 − ελ, α], [−ελ, α]], acting on the column (x, v).
-
-    One step of Algorithm 8.2 along an eigen-direction with eigenvalue λ:
-    v ← α v − ε λ x, then x ← x + v (see the module docstring). Shape
-    ``broadcast(lr, momentum, eigenvalue).shape + (2, 2)``.
-
-    >>> iteration_matrix(0.1, 0.9, 2.0).tolist()
-    [[0.8, 0.9], [-0.2, 0.9]]
-    """
-    lr, momentum, eigenvalue = _check(lr, momentum, eigenvalue)
-    step = lr * eigenvalue
-    a = np.broadcast_to(momentum, np.broadcast(step, momentum).shape)
-    step = np.broadcast_to(step, a.shape)
-    out = np.empty(a.shape + (2, 2))
-    out[..., 0, 0] = 1.0 - step
-    out[..., 0, 1] = a
-    out[..., 1, 0] = -step
-    out[..., 1, 1] = a
-    return out
 
 
 def _radius(step: np.ndarray, momentum: np.ndarray) -> np.ndarray:
@@ -247,35 +223,3 @@ def gd_optimal_parameters(mu, L) -> tuple[float, float]:
     mu, L = _check_spectrum(mu, L)
     kappa = L / mu
     return float(2.0 / (L + mu)), float((kappa - 1.0) / (kappa + 1.0))
-
-
-def trajectory(lr, momentum, eigenvalue, x0, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """x_k and v_k, k = 0..steps, of (x, v) ← T (x, v) from (x_0, 0).
-
-    The coordinate along one eigen-direction under Algorithm 8.2 with
-    exact gradients, computed with the 2 × 2 recursion of the module
-    docstring (no problem object, so it is cheap enough for an explorer
-    that redraws on every slider move). ``lr``, ``momentum``,
-    ``eigenvalue`` and ``x0`` broadcast together to a shape S; the outputs
-    have shape (steps + 1, *S). A diverging direction overflows to ±inf or
-    NaN silently (ρ > 1 is a result here, not an error).
-
-    >>> x, v = trajectory(0.1, 0.9, 1.0, 1.0, 2)
-    >>> [round(float(a), 6) for a in x], [round(float(a), 6) for a in v]
-    ([1.0, 0.9, 0.72], [0.0, -0.1, -0.18])
-    """
-    lr, momentum, eigenvalue = _check(lr, momentum, eigenvalue)
-    x0 = check_finite("x0", x0)
-    steps = check_int("steps", steps, low=0)
-    shape = np.broadcast_shapes(lr.shape, momentum.shape, eigenvalue.shape, x0.shape)
-    step = np.broadcast_to(lr * eigenvalue, shape)
-    alpha = np.broadcast_to(momentum, shape)
-    x = np.empty((steps + 1,) + shape)
-    v = np.empty((steps + 1,) + shape)
-    x[0] = x0
-    v[0] = 0.0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(1, steps + 1):
-            v[k] = alpha * v[k - 1] - step * x[k - 1]   # eq. 8.15 with g = λ x
-            x[k] = x[k - 1] + v[k]                      # eq. 8.16
-    return x, v

@@ -53,7 +53,7 @@ drag coefficient c that broadcasts against the batch shape (...).
 >>> round(h, 12), round(c, 12)
 (0.1, 1.0)
 >>> path = simulate(lambda theta: theta, [1.0], [0.0], drag="viscous", coefficient=c,
-...                 step=h, n_steps=2)
+...                 step=h, steps=2)
 >>> path.theta[:, 0].round(6).tolist()
 [1.0, 0.99, 0.9711]
 """
@@ -74,12 +74,12 @@ from ._validation import (
     check_scalar,
 )
 from .problems.base import Problem
+from .recorder import record_steps
 
 __all__ = [
     "DRAGS",
     "Trajectory",
     "acceleration",
-    "drag_force",
     "dry_friction_rest_point",
     "euler_step",
     "from_momentum",
@@ -87,7 +87,6 @@ __all__ = [
     "simulate",
     "to_momentum",
     "turbulent_coast",
-    "viscous_coast",
 ]
 
 #: The drag laws, by name.
@@ -206,13 +205,6 @@ def _speed(v: np.ndarray) -> np.ndarray:
     return np.sqrt(np.sum(v * v, axis=-1, keepdims=True))
 
 
-def _check_coefficient(coefficient, batch_shape: tuple) -> np.ndarray:
-    """c ≥ 0 as an array that broadcasts against (..., d): shape S + (1,)."""
-    c = check_interval("coefficient", coefficient, 0.0)
-    check_batch_compatible("coefficient", c, batch_shape, against="the batch shape of theta")
-    return c[..., None]
-
-
 def _drag(v: np.ndarray, drag: str, c: np.ndarray, grad: np.ndarray | None) -> np.ndarray:
     """Unchecked F_drag(v); ``grad`` decides static dry friction at v = 0."""
     if drag == "viscous":
@@ -231,32 +223,6 @@ def _drag(v: np.ndarray, drag: str, c: np.ndarray, grad: np.ndarray | None) -> n
         scale = np.minimum(1.0, np.divide(c, gnorm, out=np.ones_like(gnorm), where=gnorm > c))
         force = np.where(moving, force, scale * grad)
     return force
-
-
-def drag_force(velocity, drag: str, coefficient, *, grad=None) -> np.ndarray:
-    """The drag F_drag(v) on particles of velocity v, shape (..., d).
-
-    viscous −c v, turbulent −c ‖v‖ v, dry −c v/‖v‖, none 0 (eqs. 8.18-8.20
-    and the drags of section 8.3.2). For dry friction at rest (v = 0
-    exactly), the friction is static: it cancels the applied force −∇J when
-    ‖∇J‖ ≤ c, i.e. F = ∇J, and is c ∇J/‖∇J‖ otherwise; pass ``grad`` = ∇J(θ)
-    for that. Without ``grad`` the dry force at rest is 0.
-
-    Examples
-    --------
-    >>> drag_force([[3.0, 4.0], [0.0, 0.0]], "dry", 1.0).tolist()
-    [[-0.6, -0.8], [0.0, 0.0]]
-    >>> drag_force([0.0], "dry", 1.0, grad=[0.5]).tolist()
-    [0.5]
-    """
-    v = check_params_vector("velocity", velocity)
-    drag = _check_drag(drag)
-    c = _check_coefficient(coefficient, v.shape[:-1])
-    if grad is not None:
-        grad = check_params_vector("grad", grad)
-        if grad.shape != v.shape:
-            raise ValueError(f"grad must have the shape of velocity {v.shape}, got {grad.shape}")
-    return _drag(v, drag, c, grad)
 
 
 def _gradient_function(force) -> Callable:
@@ -304,8 +270,9 @@ def acceleration(force, theta, velocity, *, drag: str, coefficient) -> np.ndarra
     """dv/dt = −∇J(θ) + F_drag(v) (eq. 8.19 with eq. 8.20 and unit mass), shape (..., d).
 
     ``force`` is a coursekit Problem (its exact gradient) or a callable
-    θ ↦ ∇J(θ). θ, v and c broadcast against each other. Static dry friction
-    at v = 0 is included (the acceleration is 0 while ‖∇J‖ ≤ c).
+    θ ↦ ∇J(θ). F_drag is −c v (viscous), −c ‖v‖ v (turbulent), −c v/‖v‖
+    (dry) or 0 (none). θ, v and c broadcast against each other. Static dry
+    friction at v = 0 is included (the acceleration is 0 while ‖∇J‖ ≤ c).
 
     Examples
     --------
@@ -382,9 +349,9 @@ def euler_step(force, theta, velocity, *, step: float, drag: str, coefficient):
     return _euler(grad_fn, theta, velocity, drag, c, h)
 
 
-def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, n_steps: int,
+def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, steps: int,
              record_every: int = 1) -> Trajectory:
-    """``n_steps`` semi-implicit Euler steps of eqs. (8.18)-(8.20) from (θ_0, v_0).
+    """``steps`` semi-implicit Euler steps of eqs. (8.18)-(8.20) from (θ_0, v_0).
 
     The discrete algorithm: with viscous drag, the iterates are those of
     momentum (Algorithm 8.2) with ε = h², α = 1 − c h started from
@@ -402,10 +369,11 @@ def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, n
     step : float or array_like
         h > 0; an array broadcasts against the batch shape (one time step
         per particle, e.g. several (ε, α) of momentum at once).
-    n_steps : int
-        ≥ 0.
+    steps : int
+        K ≥ 0.
     record_every : int
-        Record every this many steps (and the first and last).
+        Record k = 0, every this many steps, and K
+        (:func:`coursekit.recorder.record_steps`, the runner's grid).
 
     Returns
     -------
@@ -415,13 +383,13 @@ def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, n
     Examples
     --------
     >>> path = simulate(lambda t: 0 * t, [0.0], [1.0], drag="dry", coefficient=1.0,
-    ...                 step=0.25, n_steps=6)
+    ...                 step=0.25, steps=6)
     >>> path.theta[:, 0].tolist()
     [0.0, 0.1875, 0.3125, 0.375, 0.375, 0.375, 0.375]
     """
     grad_fn = _gradient_function(force)
     drag = _check_drag(drag)
-    n_steps = check_int("n_steps", n_steps, low=0)
+    steps = check_int("steps", steps, low=0)
     record_every = check_int("record_every", record_every, low=1)
     theta, velocity, c = _check_state(force, theta0, velocity0, coefficient)
     step_arr = check_interval("step", step, 0.0, low_open=True)
@@ -429,15 +397,13 @@ def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, n
     h = float(step_arr) if step_arr.ndim == 0 else step_arr[..., None]
     _grad_checked(grad_fn, theta)
 
-    ks = np.arange(0, n_steps + 1, record_every)
-    if ks[-1] != n_steps:
-        ks = np.append(ks, n_steps)
+    ks = record_steps(steps, record_every)
     thetas = np.empty((ks.size,) + theta.shape)
     velocities = np.empty_like(thetas)
     thetas[0], velocities[0] = theta, velocity
     row = 1
     with np.errstate(over="ignore", invalid="ignore"):  # a too-large step may diverge to inf
-        for k in range(1, n_steps + 1):
+        for k in range(1, steps + 1):
             theta, velocity = _euler(grad_fn, theta, velocity, drag, c, h)
             if row < ks.size and k == ks[row]:
                 thetas[row], velocities[row] = theta, velocity
@@ -562,23 +528,6 @@ def turbulent_coast(t, velocity0, coefficient):
     t, v0, c = _coast_args(t, velocity0, coefficient)
     cvt = c * v0 * t
     return _out(np.log1p(cvt) / c), _out(v0 / (1.0 + cvt))
-
-
-def viscous_coast(t, velocity0, coefficient):
-    """Distance and velocity of a 1-D particle under viscous drag alone.
-
-    dv/dt = −c v gives v(t) = v_0 e^{−ct} and x(t) = (v_0/c)(1 − e^{−ct}):
-    the particle stops within the finite distance v_0/c.
-
-    Examples
-    --------
-    >>> x, v = viscous_coast(50.0, 2.0, 1.0)
-    >>> round(x, 12), v < 1e-20
-    (2.0, True)
-    """
-    t, v0, c = _coast_args(t, velocity0, coefficient)
-    decay = np.exp(-c * t)
-    return _out(-(v0 / c) * np.expm1(-c * t)), _out(v0 * decay)
 
 
 def dry_friction_rest_point(theta0, velocity0, curvature, friction):

@@ -1,8 +1,11 @@
 """The two figures every lecture draws: learning curves and paths on contours.
 
 Each helper takes the data it plots, draws into a new figure (or into the
-``ax`` it is given) and returns ``(fig, ax)``. Nothing here reads notebook
-state or calls ``plt.show()``: the notebook decides when to display.
+``ax`` it is given) and returns what it drew: a small record that unpacks
+as ``(fig, ax)`` and also names its artists, so that a caller (an
+explorer's update, a test) moves or checks "the momentum path" rather than
+"the fourth line". Nothing here reads notebook state or calls
+``plt.show()``: the notebook decides when to display.
 
 Colours come from :data:`PALETTE`, the colour-blind-safe palette of Okabe &
 Ito (2008, "Color universal design"), in one fixed order so that the same
@@ -11,20 +14,31 @@ on the first call, so ``import coursekit`` stays quick.
 
 >>> import numpy as np
 >>> import matplotlib.pyplot as plt
->>> fig, ax = learning_curves(np.arange(4), np.array([1.0, 0.5, 0.25, 0.125]), ["GD"])
->>> ax.get_lines()[0].get_label(), ax.get_yscale()
-('GD', 'log')
+>>> drawn = learning_curves(np.arange(4), np.array([1.0, 0.5, 0.25, 0.125]), ["GD"])
+>>> drawn.lines["GD"].get_ydata().tolist(), drawn.ax.get_yscale()
+([1.0, 0.5, 0.25, 0.125], 'log')
+>>> fig, ax = drawn
 >>> plt.close(fig)
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from ._validation import as_float_array, check_bool, check_finite, check_int
 from .problems.base import Problem
 
-__all__ = ["FIGSIZE", "PALETTE", "contour_paths", "learning_curves"]
+__all__ = [
+    "FIGSIZE",
+    "PALETTE",
+    "ContourPaths",
+    "Drawn",
+    "PathArtists",
+    "contour_paths",
+    "learning_curves",
+]
 
 #: Okabe–Ito colours; yellow, the hardest to see on white, comes last.
 PALETTE = (
@@ -42,6 +56,90 @@ PALETTE = (
 FIGSIZE = (6.4, 4.0)
 
 _DIVERGED = " (diverged)"
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a figure helper drew: the figure, its axes and its lines by name.
+
+    It unpacks as ``(fig, ax)`` (``fig, axes = ...`` for several panels), so
+    ``fig, ax = helper(...)`` reads as usual. Every helper here and in
+    :mod:`coursekit.figures` returns one; its docstring lists the names.
+
+    fig : Figure
+    ax : Axes, or a tuple of Axes for a figure of several panels
+    lines : dict   name → Line2D, or name → tuple of Line2D with one line per
+                   column of the plotted result, in the result's order
+    """
+
+    fig: object
+    ax: object
+    lines: dict
+
+    def __iter__(self):
+        return iter((self.fig, self.ax))
+
+
+@dataclass(frozen=True)
+class PathArtists:
+    """The three artists of one path drawn by :func:`contour_paths`.
+
+    line : Line2D     θ_0, θ_1, ... joined (dots at the iterates with ``markers``)
+    start : Line2D    the square at θ_0
+    end : Line2D      the circle at the last finite iterate; empty when that
+                      iterate is θ_0 (a path of one point, or one that
+                      diverged at its first step)
+    """
+
+    line: object
+    start: object
+    end: object
+
+    def set_path(self, path) -> None:
+        """Move all three artists to a new path θ_0..θ_K, shape (R, 2) (an explorer's update)."""
+        path = np.asarray(path, dtype=float)
+        self.line.set_data(path[:, 0], path[:, 1])
+        self.start.set_data(path[:1, 0], path[:1, 1])
+        end = _end_point(path)
+        self.end.set_data(end[:, 0], end[:, 1])
+
+
+@dataclass(frozen=True)
+class ContourPaths:
+    """What :func:`contour_paths` drew; unpacks as ``(fig, ax)``.
+
+    paths : dict               one :class:`PathArtists` per path, in the order
+                               given, keyed by its label, or by its index 0,
+                               1, ... without labels
+    minimizer : Line2D or None the star at θ* (None when the problem does not know θ*)
+    """
+
+    fig: object
+    ax: object
+    paths: dict
+    minimizer: object = None
+
+    def __iter__(self):
+        return iter((self.fig, self.ax))
+
+
+def _end_point(path: np.ndarray) -> np.ndarray:
+    """The last finite iterate as shape (1, 2); shape (0, 2) when that is θ_0 or there is none.
+
+    A run that diverges stores NaN from the step it diverged at, so its
+    last finite iterate is where it was last seen alive.
+    """
+    finite = np.flatnonzero(np.isfinite(path).all(axis=1))
+    return path[finite[-1:]] if finite.size > 1 else path[:0]
+
+
+def _keys(labels, n: int) -> list:
+    """Keys of the artist mapping: the labels (distinct), or 0..n−1 without labels."""
+    if labels is None:
+        return list(range(n))
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"labels must be distinct, so that each names one artist, got {labels}")
+    return labels
 
 
 def _new_axes(ax):
@@ -119,7 +217,9 @@ def learning_curves(
 
     Returns
     -------
-    (fig, ax)
+    Drawn
+        Unpacks as ``(fig, ax)``; ``.lines[label]`` is the Line2D of a curve
+        (``.lines[j]`` for column j without labels).
     """
     steps = check_finite("steps", steps)
     if steps.ndim != 1 or steps.size == 0:
@@ -134,9 +234,11 @@ def learning_curves(
         values = values[:, None]
     n_curves = values.shape[1]
     labels = _check_labels(labels, n_curves, "curve")
+    keys = _keys(labels, n_curves)
     colors = _check_colors(colors, n_curves)
 
     fig, ax = _new_axes(ax)
+    lines = {}
     for j in range(n_curves):
         column = values[:, j]
         finite = np.flatnonzero(np.isfinite(column))
@@ -146,7 +248,8 @@ def learning_curves(
         if diverged and finite.size:
             # A cross where the run was last seen alive.
             style = dict(marker="x", markevery=[int(finite[-1])], markersize=7, markeredgewidth=1.5)
-        ax.plot(steps, column, color=colors[j], linewidth=1.5, label=label, **style)
+        (lines[keys[j]],) = ax.plot(steps, column, color=colors[j], linewidth=1.5, label=label,
+                                    **style)
 
     if log_y:
         ax.set_yscale("log", nonpositive="mask")
@@ -159,7 +262,7 @@ def learning_curves(
     ax.grid(True, which="major", alpha=0.3)
     if labels is not None:
         ax.legend(fontsize="small", framealpha=0.9)
-    return fig, ax
+    return Drawn(fig, ax, lines)
 
 
 def _split_paths(paths) -> list[np.ndarray]:
@@ -255,8 +358,8 @@ def contour_paths(
     gradient descent zig-zags across it while momentum travels along it.
     Each path is a line through its iterates (small dots when ``markers``),
     its start θ_0 is a square, its last finite iterate a circle, and the
-    minimizer θ* is a star when the problem knows it. Equal aspect is not forced, so a long thin canyon
-    still fills the figure.
+    minimizer θ* is a star when the problem knows it. Equal aspect is not
+    forced, so a long thin canyon still fills the figure.
 
     Parameters
     ----------
@@ -276,7 +379,24 @@ def contour_paths(
 
     Returns
     -------
-    (fig, ax)
+    ContourPaths
+        Unpacks as ``(fig, ax)``; ``.paths[label]`` holds the line, start and
+        end markers of a path (:class:`PathArtists`, keyed by index without
+        labels), ``.minimizer`` the star at θ*.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from coursekit.problems import canyon
+    >>> path = np.array([[-1.0, 0.5], [-0.9, -0.3], [np.nan, np.nan]])  # diverged at step 2
+    >>> drawn = contour_paths(canyon(10.0), path, ["momentum"])
+    >>> momentum = drawn.paths["momentum"]
+    >>> momentum.start.get_xydata().tolist(), momentum.end.get_xydata().tolist()
+    ([[-1.0, 0.5]], [[-0.9, -0.3]])
+    >>> momentum.set_path(path[:1])  # one point: its start, and no end marker
+    >>> momentum.end.get_xydata().tolist()
+    []
+    >>> plt.close(drawn.fig)
     """
     if not isinstance(problem, Problem):
         raise TypeError(f"problem must be a coursekit Problem, got {type(problem).__name__}")
@@ -287,6 +407,7 @@ def contour_paths(
         )
     path_list = _split_paths(paths)
     labels = _check_labels(labels, len(path_list), "path")
+    keys = _keys(labels, len(path_list))
     markers = check_bool("markers", markers)
 
     levels = _check_levels(levels)
@@ -311,18 +432,20 @@ def contour_paths(
 
     colors = _check_colors(None, len(path_list))
     handles = []
+    drawn_paths = {}
     for i, path in enumerate(path_list):
         label = "_nolegend_" if labels is None else labels[i]
         (line,) = ax.plot(path[:, 0], path[:, 1], color=colors[i], linewidth=1.3,
                           marker="o" if markers else None, markersize=2.5, label=label, zorder=3)
         handles.append(line)
-        ax.plot(path[0, 0], path[0, 1], linestyle="none", marker="s", markersize=7,
-                color=colors[i], markeredgecolor="black", label="_start", zorder=4)
-        finite = np.flatnonzero(np.isfinite(path).all(axis=1))
-        if finite.size > 1:
-            last = path[finite[-1]]
-            ax.plot(last[0], last[1], linestyle="none", marker="o", markersize=6,
-                    color=colors[i], markeredgecolor="black", label="_end", zorder=4)
+        (start,) = ax.plot(path[:1, 0], path[:1, 1], linestyle="none", marker="s", markersize=7,
+                           color=colors[i], markeredgecolor="black", label="_start", zorder=4)
+        # Always made, possibly empty, so that every path has its three artists.
+        end_point = _end_point(path)
+        (end,) = ax.plot(end_point[:, 0], end_point[:, 1], linestyle="none", marker="o",
+                         markersize=6, color=colors[i], markeredgecolor="black", label="_end",
+                         zorder=4)
+        drawn_paths[keys[i]] = PathArtists(line, start, end)
     if labels is not None:
         from matplotlib.lines import Line2D
 
@@ -330,10 +453,11 @@ def contour_paths(
                               color="white", markeredgecolor="black", label="start θ₀"))
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=6,
                               color="white", markeredgecolor="black", label="last iterate"))
+    star = None
     if minimizer is not None:
-        star = ax.plot(minimizer[0], minimizer[1], linestyle="none", marker="*", markersize=14,
-                       color="#F0E442", markeredgecolor="black", label="θ*", zorder=5)
-        handles.extend(star)
+        (star,) = ax.plot(minimizer[0], minimizer[1], linestyle="none", marker="*", markersize=14,
+                          color="#F0E442", markeredgecolor="black", label="θ*", zorder=5)
+        handles.append(star)
 
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
@@ -343,4 +467,4 @@ def contour_paths(
         ax.set_title(title)
     if labels is not None:
         ax.legend(handles=handles, fontsize="small", framealpha=0.9)
-    return fig, ax
+    return ContourPaths(fig, ax, drawn_paths, star)

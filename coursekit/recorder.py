@@ -18,7 +18,10 @@ import numpy as np
 
 from ._validation import check_int
 
-__all__ = ["Recorder", "record_steps"]
+__all__ = ["WINDOW_BYTES", "Recorder", "record_steps"]
+
+# The memory for the θ kept between two checks of the cost (see Recorder).
+WINDOW_BYTES = 16 * 2**20
 
 
 def record_steps(steps: int, every: int = 1) -> np.ndarray:
@@ -35,6 +38,9 @@ def record_steps(steps: int, every: int = 1) -> np.ndarray:
     return ks
 
 
+_TINY, _HUGE = np.finfo(float).tiny, np.finfo(float).max
+
+
 def _squared_norm(x: np.ndarray):
     """‖x‖² over the last axis; a dot product for a single vector, the cheapest way."""
     return x @ x if x.ndim == 1 else np.add.reduce(x * x, axis=-1)
@@ -43,13 +49,20 @@ def _squared_norm(x: np.ndarray):
 class Recorder:
     """Watches a batched run step by step: divergence, averages and the records.
 
-    Divergence is checked on every update k, whatever the record grid: a
-    trajectory diverges at k when θ_k or g_k is not finite, or when
-    ‖g_k‖² > ``divergence_factor`` · max(‖g_1‖², 1) (near a minimum the cost
-    grows like ‖g‖², so it has then grown about ``divergence_factor`` times). It is then frozen at
-    its last finite θ with v = 0, and every record from step k on is NaN.
+    A trajectory diverges at the first update k after which θ_k is not
+    finite or J(θ_k) > ``divergence_factor`` · max(|J(θ_0)|, 1). θ is
+    looked at on every step; the cost, which may cost a pass over the data,
+    is computed at the records, and also whenever some ‖θ_k‖² has grown
+    fourfold since the cost was last checked (a cost blows up through θ),
+    or after a long stretch without a check (to bound memory). The recorder
+    keeps the θ of the steps since the last check; when a check finds a cost
+    over the limit, it looks back over them for the step at which the limit
+    was first passed. The step reported is therefore the same whatever the
+    record grid. A diverged trajectory is held at its last θ within the
+    limit, with v = 0, and its records from the step of divergence on are
+    NaN.
 
-    ``record`` returns the (possibly frozen) θ and state, which the runner
+    ``record`` returns the (possibly held) θ and state, which the runner
     carries on with; ``result`` builds the :class:`~coursekit.runner.RunResult`.
     """
 
@@ -71,52 +84,103 @@ class Recorder:
         self.diverged_at = np.full(batch, -1, dtype=np.int64)
         self.alive = np.ones(batch, dtype=bool)
         self.any_dead = self.all_dead = False
-        self.factor = float(divergence_factor)
-        self.limit = None
+        with np.errstate(all="ignore"):
+            self.limit = float(divergence_factor) * np.maximum(np.abs(problem._loss(theta)), 1.0)
+        self.limit = self.limit if self.limit.ndim else float(self.limit)  # one trajectory: a float
+        # θ since the last check of the cost: 16 to 65536 of them, WINDOW_BYTES at most.
+        self.window, self.window_start = [], 0
+        self.window_size = int(np.clip(WINDOW_BYTES // theta.nbytes, 16, 65536))
         self.row = self.test_row = 0
-        self._store(0, theta, np.zeros_like(theta), np.nan, 0)
+        self._store(0, theta, np.zeros_like(theta), np.zeros_like(theta), 0)
 
     def record(self, k, previous, theta, state, grad, seen):
         """After update k took ``previous`` to ``theta``: check divergence, average, record."""
-        square = _squared_norm(grad)  # ‖g_k‖²: NaN when g_k is not finite
-        if self.limit is None:
-            self.limit = self.factor * np.maximum(square, 1.0)
-        # θ·θ is finite exactly when θ is, unless it overflows: only then look closer.
-        if not (square <= self.limit).all() or not math.isfinite(np.vdot(theta, theta)):
-            self._mark(k, theta, square)
-        if self.any_dead:  # hold diverged trajectories at their last finite θ, at rest
+        if self.any_dead:  # hold diverged trajectories at their last θ, at rest
             keep = self.alive[..., None]
             theta = np.where(keep, theta, previous)
             state = state._replace(velocity=np.where(keep, state.velocity, 0.0))
+        # One look at θ per step: is it finite, and has ‖θ_k‖² grown fourfold since the
+        # cost was last checked? A cost that blows up between records does so through θ.
+        square = _squared_norm(theta)
+        within = square <= self.levels  # False for NaN; a numpy bool for one trajectory
+        grown = not (within.all() if within.ndim else within)
+        if grown:
+            bad = self.alive & ~np.isfinite(theta).all(axis=-1)
+            if bad.any():
+                theta, state = self._look_back(bad, theta, state, pending=theta)
+                square = _squared_norm(theta)
         if self.theta_sum is not None:
             self.theta_sum += theta
+        self.window.append(theta)
         if k == self.next_record:
-            self._store(k, theta, state.velocity, square, seen)
+            theta, state = self._store(k, theta, state.velocity, grad, seen, state, square)
+        elif grown or len(self.window) > self.window_size:
+            theta, state = self._check_cost(k, theta, state, self.problem._loss(theta), square)
         if k == self.next_test:
             self.test_loss[self.test_row] = self.problem._test_loss(theta)
             self.test_row += 1
             self.next_test = int(self.test_ks[self.test_row]) if self.test_row < len(self.test_ks) else -1
         return theta, state
 
-    def _mark(self, k, theta, square):
-        bad = self.alive & ~((square <= self.limit) & np.isfinite(theta).all(axis=-1))
-        if bad.any():
-            self.diverged_at[bad] = k
-            self.alive &= ~bad
-            self.any_dead = True
-            self.all_dead = not self.alive.any()
+    def _check_cost(self, k, theta, state, loss, square):
+        """Compare J(θ_k) with the limit (NaN counts as over); then start a new window at k."""
+        within = loss <= self.limit
+        if not (within.all() if within.ndim else within):  # held trajectories are within it
+            theta, state = self._look_back(self.alive & ~(loss <= self.limit), theta, state)
+            square = _squared_norm(theta)
+        self._start_window(k, theta, square)
+        return theta, state
 
-    def _store(self, k, theta, velocity, grad_square, seen):
+    def _start_window(self, k, theta, square):
+        """The cost was checked at k: keep θ_k, and look again once ‖θ‖² has grown fourfold."""
+        self.window, self.window_start = [theta], k
+        # Finite levels, so that a θ that overflows next is always seen.
+        if isinstance(square, float):  # one trajectory (numpy's float64 is a float)
+            self.levels = min(max(4.0 * square, _TINY), _HUGE)
+        else:
+            self.levels = np.clip(4.0 * square, _TINY, _HUGE)
+
+    def _look_back(self, over, theta, state, pending=None):
+        """Find where each trajectory in ``over`` first passed the limit; hold it just before.
+
+        The window holds θ at the last check (within the limit), then the θ of
+        every later step, all already in the running sum; ``pending`` is a
+        θ_k not yet in the window (one found not finite).
+        """
+        steps = self.window if pending is None else self.window + [pending]
+        theta, velocity = theta.copy(), state.velocity.copy()
+        for i in map(tuple, np.argwhere(over)):
+            limit = self.limit[i] if i else self.limit
+            first = next((j for j in range(1, len(steps))
+                          if not self.problem._loss(steps[j][i]) <= limit), len(steps) - 1)
+            held = steps[first - 1][i]
+            if self.theta_sum is not None:  # from then on it adds its held θ, not its iterates
+                later = self.window[first:]
+                self.theta_sum[i] += len(later) * held - sum(w[i] for w in later)
+            self.diverged_at[i] = self.window_start + first
+            theta[i], velocity[i] = held, 0.0
+        self.alive &= ~over
+        self.any_dead = True
+        self.all_dead = not self.alive.any()
+        return theta, state._replace(velocity=velocity)
+
+    def _store(self, k, theta, velocity, grad, seen, state=None, square=None):
         # Squared norms here, square roots once in result(): a record costs little.
+        loss = self.problem._loss(theta)
+        if state is not None:  # k ≥ 1: the cost is checked against the limit
+            theta, state = self._check_cost(k, theta, state, loss, square)
+            velocity = state.velocity
+        else:
+            self._start_window(k, theta, _squared_norm(theta))
         row = self.row
-        self.loss[row] = self.problem._loss(theta)
+        self.loss[row] = loss
         self.speed[row] = _squared_norm(velocity)
         self.examples[row] = seen
         if k > 0:
-            self.grad_norm[row] = grad_square
+            self.grad_norm[row] = _squared_norm(grad)
             self.lr[row] = self.optimizer.lr(k)
         if self.average_loss is not None:
-            self.average_loss[row] = self.problem._loss(self.theta_sum / k) if k else self.loss[row]
+            self.average_loss[row] = self.problem._loss(self.theta_sum / k) if k else loss
         if self.path is not None:
             self.path[row], self.vpath[row] = theta, velocity
         if self.test_ks is not None and k == 0:
@@ -125,6 +189,7 @@ class Recorder:
             self.next_test = int(self.test_ks[1]) if len(self.test_ks) > 1 else -1
         self.row += 1
         self.next_record = int(self.ks[self.row]) if self.row < len(self.ks) else -1
+        return theta, state
 
     def result(self, theta, state):
         """The :class:`~coursekit.runner.RunResult`; records from a trajectory's divergence on are NaN."""

@@ -12,19 +12,19 @@ the optimizer's own update (the very code of :mod:`coursekit.optimizers`,
 called without its per-call checks, since :func:`run` checks its inputs
 once), and a :class:`~coursekit.recorder.Recorder` that watches the step.
 
-Divergence is a result, not a crash, and is checked on every update
-whatever the record grid: a trajectory whose θ or gradient stops being
-finite, or whose gradient norm grows past √``divergence_factor`` ×
-max(‖g_1‖, 1), is frozen at its last finite state and reported as
-"diverged at step k". Floating-point warnings are silenced inside the loop
-because divergence is detected explicitly.
+Divergence is a result, not a crash: a trajectory whose θ stops being
+finite, or whose cost passes ``divergence_factor`` × max(|J(θ_0)|, 1), is
+held at its last state within the limit and reported as "diverged at step
+k", the same k whatever the record grid (see
+:class:`~coursekit.recorder.Recorder`). Floating-point warnings are
+silenced inside the loop because divergence is detected explicitly.
 
 >>> import numpy as np
 >>> from coursekit.problems import canyon
 >>> from coursekit.optimizers import sgd
 >>> result = run(canyon(10.0), sgd(lr=np.array([0.05, 0.25])), [1.0, 1.0], steps=50)
 >>> result.status(0), result.status(1)
-('finished 50 steps', 'diverged at step 19')
+('finished 50 steps', 'diverged at step 18')
 """
 
 from __future__ import annotations

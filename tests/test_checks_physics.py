@@ -181,5 +181,5 @@ def test_dry_friction_cases_stay_clear_of_the_band_edge():
         # Each half swing lasts π/√λ; add one more as a margin.
         steps = int(len(visited) * math.pi / math.sqrt(lam) / 0.01)
         path = physics.simulate(lambda t, lam=lam: lam * t, [theta0], [0.0], drag="dry", coefficient=c,
-                                step=0.01, n_steps=steps)
+                                step=0.01, steps=steps)
         assert path.final_velocity[0] == 0.0 and abs(path.final_theta[0] - theta) < 2e-3

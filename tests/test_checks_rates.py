@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,6 +50,31 @@ def test_the_updates_oracle_matches_a_run(solution):
     for k in (1, 7, 19, 30):
         assert solution["updates_within_budget"](int(used[k]), 4, 1.2, 500) == k
         assert solution["updates_within_budget"](int(used[k]) - 1, 4, 1.2, 500) == k - 1
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(budget=st.integers(0, 100_000), m0=st.integers(1, 50), growth=st.floats(1.0, 3.0),
+       extra=st.integers(0, 3000))
+def test_the_updates_oracle_adds_up_the_sizes_of_the_lecture(budget, m0, growth, extra):
+    """The check computes m_k itself; its count is that of the lecture's schedule,
+    geometric_batch_growth, rounded as the runner rounds a minibatch size."""
+    from coursekit.experiments.rates import geometric_batch_growth
+
+    n = m0 + extra
+    if growth == 1.0:
+        sizes = np.full(budget + 1, float(min(m0, n)))
+    else:
+        sizes = np.asarray(geometric_batch_growth(m0, growth, n)(np.arange(1, budget + 2)), dtype=float)
+    totals = np.cumsum([max(1, round(float(m))) for m in sizes])
+    assert rates._expected_updates(budget, m0, growth, n) == int(np.searchsorted(totals, budget, "right"))
+
+
+def test_the_check_imports_no_lecture_experiment():
+    """A check sits below the lectures: it may use coursekit's core, never coursekit.experiments."""
+    tree = ast.parse(Path(rates.__file__).read_text(encoding="utf-8"))
+    imported = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
+    assert not [name for name in imported if "experiments" in name]
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)

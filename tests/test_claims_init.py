@@ -87,6 +87,14 @@ def test_c21_huge_scale_does_not_converge_and_divergence_is_reported(comparison)
     assert (comparison.test_accuracy[i] < 0.2).all()
 
 
+def test_c21_the_reported_step_does_not_depend_on_the_record_grid(comparison):
+    """The cost is recorded every 25 updates, yet the step of divergence is the update's own."""
+    i = _row(comparison, "huge")
+    every_step = ini.compare_initializers(record_every=1)
+    np.testing.assert_array_equal(every_step.diverged_at, comparison.diverged_at)
+    assert comparison.diverged_at[i].max() <= 2
+
+
 # -- symmetry ------------------------------------------------------------------------
 def test_symmetric_units_stay_identical_random_units_do_not():
     result = ini.symmetry()

@@ -212,3 +212,20 @@ def test_symmetry_small_run_and_table_inputs():
 def test_bad_arguments_raise(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# -- one module per experiment, every name still importable from the package -------------
+def test_each_public_name_comes_from_exactly_one_submodule():
+    import importlib
+    import pkgutil
+
+    owners = {}
+    for info in pkgutil.iter_modules(ini.__path__):
+        module = importlib.import_module(f"{ini.__name__}.{info.name}")
+        for name in module.__all__:
+            owners.setdefault(name, []).append(info.name)
+    for name in ini.__all__:
+        assert len(owners[name]) == 1, (name, owners[name])
+        module = importlib.import_module(f"{ini.__name__}.{owners[name][0]}")
+        assert getattr(ini, name) is getattr(module, name)
+    assert owners["compare_initializers"] == ["comparison"] and owners["sparse_table"] == ["tables"]

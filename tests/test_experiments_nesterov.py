@@ -27,6 +27,37 @@ def test_interim_points_follow_algorithms_8_2_and_8_3_by_hand():
         np.testing.assert_allclose(res.loss[name][-1], 0.5 * np.sum(lam * theta**2), rtol=1e-12)
 
 
+def hand_path(lr, momentum, steps, look_ahead, lam, start):
+    """Algorithm 8.2 (look_ahead False) or 8.3 (True) on J = ½ Σ λ_i θ_i², written out."""
+    theta, v = np.array(start, dtype=float), np.zeros(len(start))
+    path = [theta]
+    for _ in range(steps):
+        point = theta + momentum * v if look_ahead else theta
+        v = momentum * v - lr * lam * point
+        theta = theta + v
+        path.append(theta)
+    return np.array(path)
+
+
+def test_canyon_runs_follow_algorithms_8_2_and_8_3_by_hand():
+    runs = E.canyon_runs(0.01, 0.6, condition_number=20.0, steps=80, theta0=(-1.0, 0.4))
+    assert set(runs) == {"momentum", "nesterov"}
+    lam = np.array([1.0, 20.0])
+    for name, look_ahead in (("momentum", False), ("nesterov", True)):
+        expected = hand_path(0.01, 0.6, 80, look_ahead, lam, (-1.0, 0.4))
+        np.testing.assert_allclose(runs[name].theta, expected, atol=1e-13)
+        np.testing.assert_allclose(runs[name].loss, 0.5 * (expected**2 @ lam), rtol=1e-12, atol=1e-20)
+        assert runs[name].steps.tolist() == list(range(81)) and not runs[name].diverged
+
+
+def test_canyon_runs_report_divergence_as_a_result():
+    # ελ = 3.5 on κ = 50: inside momentum's 2 + 2α = 3.6, outside Nesterov's (2 + 2α)/(1 + 2α) ≈ 1.38.
+    runs = E.canyon_runs(0.07, 0.8, steps=100)
+    assert not runs["momentum"].diverged and runs["nesterov"].diverged
+    k = int(runs["nesterov"].diverged_at)
+    assert np.isnan(runs["nesterov"].theta[k:]).all() and np.isfinite(runs["nesterov"].theta[:k]).all()
+
+
 def test_batch_rates_match_the_closed_form_of_gradient_descent():
     # With unit error along each curved eigenvector, GD gives exactly
     # J(θ_k) − J* = ½ Σ_i λ_i (1 − ε λ_i)^(2k), λ_i = geomspace(1, 1/κ, r), ε = 1/L = 1.
@@ -96,6 +127,7 @@ def test_theta0_is_not_mutated():
     start = np.array([-1.0, 0.5])
     E.interim_points(theta0=start, steps=2)
     E.convention_equivalence(theta0=start, steps=3)
+    E.canyon_runs(0.01, 0.5, theta0=start, steps=3)
     np.testing.assert_array_equal(start, [-1.0, 0.5])
 
 
@@ -109,6 +141,9 @@ def test_theta0_is_not_mutated():
     (lambda: E.stochastic_rates(lr0=0.0), ValueError, r"lr0 must be in \(0, inf\), got 0.0"),
     (lambda: E.convention_equivalence(beta=1.0), ValueError, r"beta must be in \[0, 1\), got 1.0"),
     (lambda: E.changing_lr(every=0), ValueError, r"every must be an integer in \[1, inf\], got 0"),
+    (lambda: E.canyon_runs(0.0, 0.5), ValueError, r"lr must be in \(0, inf\), got 0.0"),
+    (lambda: E.canyon_runs(0.01, 1.0), ValueError, r"momentum must be in \[0, 1\), got 1.0"),
+    (lambda: E.canyon_runs(0.01, 0.5, theta0=(1.0,)), ValueError, r"theta0 must have shape \(2,\)"),
 ])
 def test_bad_inputs_raise_with_message(call, error, match):
     with pytest.raises(error, match=match):

@@ -25,7 +25,7 @@ def test_surface_is_the_stated_quadratic():
 
 
 def test_momentum_equivalence_against_a_handwritten_loop():
-    result = experiments.momentum_equivalence(lr=(0.02,), momentum=(0.8,), n_steps=50,
+    result = experiments.momentum_equivalence(lr=(0.02,), momentum=(0.8,), steps=50,
                                               theta0=(1.0, -1.0))
     theta, v = np.array([1.0, -1.0]), np.zeros(2)
     for k in range(50):  # Algorithm 8.2 on J = ½(θ₁² + 4θ₂²)
@@ -38,7 +38,7 @@ def test_momentum_equivalence_against_a_handwritten_loop():
 
 def test_euler_convergence_against_the_damped_oscillator():
     # On θ₂ alone (λ = 4, c = 0.5, from rest at 1) the reference is a closed form.
-    result = experiments.euler_convergence(n_steps=(100, 200, 400), time=2.0, theta0=(0.0, 1.0))
+    result = experiments.euler_convergence(steps=(100, 200, 400), time=2.0, theta0=(0.0, 1.0))
     omega = np.sqrt(4.0 - 0.25 ** 2)
     exact = np.exp(-0.25 * 2.0) * (np.cos(2 * omega) + 0.25 / omega * np.sin(2 * omega))
     assert result.reference[1] == pytest.approx(exact, abs=1e-10)
@@ -90,7 +90,7 @@ def test_inputs_are_not_mutated():
     theta0 = np.array([2.0, -1.0])
     lr, mom = np.array([0.01, 0.02]), np.array([0.9, 0.5])
     experiments.dry_friction_stop(theta0=theta0, time=3.0)
-    experiments.momentum_equivalence(lr=lr, momentum=mom, n_steps=5)
+    experiments.momentum_equivalence(lr=lr, momentum=mom, steps=5)
     assert theta0.tolist() == [2.0, -1.0] and lr.tolist() == [0.01, 0.02] and mom.tolist() == [0.9, 0.5]
 
 
@@ -99,11 +99,11 @@ def test_inputs_are_not_mutated():
      r"momentum must be in \[0, 1\), got"),
     (lambda: experiments.momentum_equivalence(lr=(0.1, 0.2), momentum=(0.5,)), ValueError,
      r"momentum must have the shape of lr \(2,\), got \(1,\)"),
-    (lambda: experiments.euler_convergence(n_steps=(10, 20)), ValueError,
-     "n_steps must hold at least 3 values"),
-    (lambda: experiments.euler_convergence(n_steps=(40, 20, 80)), ValueError,
-     "n_steps must be strictly increasing"),
-    (lambda: experiments.euler_convergence(n_steps=(1, 2, 4), coefficient=5.0), ValueError,
+    (lambda: experiments.euler_convergence(steps=(10, 20)), ValueError,
+     "steps must hold at least 3 values"),
+    (lambda: experiments.euler_convergence(steps=(40, 20, 80)), ValueError,
+     "steps must be strictly increasing"),
+    (lambda: experiments.euler_convergence(steps=(1, 2, 4), coefficient=5.0), ValueError,
      r"coefficient \* time / n <= 1"),
     (lambda: experiments.coasting(coefficient=0.0), ValueError, r"coefficient must be in \(0, inf\), got 0.0"),
     (lambda: experiments.coasting(fit_from=1e5), ValueError, r"fit_from must be in \(0, 10000\)"),

@@ -96,3 +96,32 @@ def test_sweep_bad_input(kwargs, match):
 def test_seed_type_error():
     with pytest.raises(TypeError, match="seed must be an integer"):
         tuning.learning_rate_curves(seed=1.5)
+
+
+def test_short_run_entries_equal_the_runs_alone():
+    """Common random numbers: entry j of a batched call is the run of lr0[j] by itself."""
+    lrs = np.array([0.05, 0.5, 5.0])
+    k, loss = tuning.short_run(lrs, steps=30, record_every=10, seed=3)
+    assert k.tolist() == [0, 10, 20, 30] and loss.shape == (4, 3)
+    data = digits_split()
+    plain = LogisticRegression(data.X, data.y, n_classes=10, l2=1e-3)
+    from coursekit.schedules import linear_decay
+    for j, lr0 in enumerate(lrs):
+        alone = run(plain, sgd(linear_decay(lr0, 0.01 * lr0, 30)), np.zeros(650), 30, batch_size=32,
+                    rng=np.random.default_rng(3), record_every=10)
+        np.testing.assert_allclose(loss[:, j], alone.loss, rtol=1e-9)
+        _, single = tuning.short_run(lr0, steps=30, record_every=10, seed=3)
+        assert single.shape == (4,)
+        np.testing.assert_allclose(single, loss[:, j], rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(lr0=0.0), ValueError, r"lr0 must be in \(0, inf\), got 0.0"),
+    (dict(lr0=[[0.1]]), ValueError, r"lr0 must be a number or a 1-D array, got shape \(1, 1\)"),
+    (dict(lr0=0.1, steps=0), ValueError, r"steps must be an integer in \[1, inf\], got 0"),
+    (dict(lr0=0.1, final_fraction=1.5), ValueError, r"final_fraction must be in \[0, 1\], got 1.5"),
+    (dict(lr0=0.1, seed=0.5), TypeError, "seed must be an integer, got float 0.5"),
+])
+def test_short_run_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        tuning.short_run(**kwargs)

@@ -29,45 +29,56 @@ def _labelled(ax):
 
 def test_noise_floor_figure(small, strict_and_leak_free):
     r = small["floor"]
-    fig, (left, right) = figures.noise_floor_figure(r)
+    drawn = figures.noise_floor_figure(r)
+    fig, (left, right) = drawn
     for ax in (left, right):
         _labelled(ax)
     assert left.get_yscale() == "log" and right.get_xscale() == "log"
-    first = left.get_lines()[0]
-    np.testing.assert_array_equal(first.get_ydata(), r.sgd_excess[:, 0])
-    measured = [l for l in right.get_lines() if l.get_marker() == "o"][0]
-    np.testing.assert_array_equal(measured.get_ydata(), r.floor)
+    lines = drawn.lines
+    for i in range(len(r.lrs)):
+        np.testing.assert_array_equal(lines["sgd"][i].get_ydata(), r.sgd_excess[:, i])
+        np.testing.assert_array_equal(lines["gd"][i].get_ydata(), r.gd_excess[:, i])
+        assert lines["floor"][i].get_ydata()[0] == r.floor[i]
+    np.testing.assert_array_equal(lines["measured"].get_ydata(), r.floor)
+    np.testing.assert_array_equal(lines["closed form"].get_ydata(), r.closed_form)
+    assert lines["measured"].axes is right and lines["sgd"][0].axes is left
     matplotlib.pyplot.close(fig)
 
 
 def test_robbins_monro_figure(small, strict_and_leak_free):
     s = small["sums"]
-    fig, axes = figures.robbins_monro_figure(s)
+    drawn = figures.robbins_monro_figure(s)
+    fig, axes = drawn
     for ax in axes:
         _labelled(ax)
         assert ax.get_xscale() == "log"
-    np.testing.assert_array_equal(axes[0].get_lines()[1].get_ydata(), s.partial_sum[:, 1])
-    np.testing.assert_array_equal(axes[1].get_lines()[3].get_ydata(), s.partial_sum_squares[:, 3])
+    assert len(drawn.lines["sum"]) == len(drawn.lines["sum of squares"]) == len(s.names)
+    np.testing.assert_array_equal(drawn.lines["sum"][1].get_ydata(), s.partial_sum[:, 1])
+    np.testing.assert_array_equal(drawn.lines["sum of squares"][3].get_ydata(), s.partial_sum_squares[:, 3])
     matplotlib.pyplot.close(fig)
 
 
 def test_schedules_run_figure(small, strict_and_leak_free):
     r = small["run"]
-    fig, (left, right) = figures.schedules_run_figure(r)
+    drawn = figures.schedules_run_figure(r)
+    fig, (left, right) = drawn
     for ax in (left, right):
         _labelled(ax)
-    np.testing.assert_array_equal(right.get_lines()[2].get_ydata(), r.excess_mean[1:, 2])
-    assert right.get_lines()[-1].get_ydata()[0] == r.constant_floor
+    np.testing.assert_array_equal(drawn.lines["lr"][2].get_ydata(), r.lr[1:, 2])
+    np.testing.assert_array_equal(drawn.lines["excess"][2].get_ydata(), r.excess_mean[1:, 2])
+    assert drawn.lines["floor"].get_ydata()[0] == r.constant_floor
     matplotlib.pyplot.close(fig)
 
 
 def test_linear_schedule_figure(small, strict_and_leak_free):
     r = small["linear"]
-    fig, (top, bottom) = figures.linear_schedule_figure(r)
+    drawn = figures.linear_schedule_figure(r)
+    fig, (top, bottom) = drawn
     _labelled(bottom)
     assert top.get_title() and top.get_ylabel() and top.get_legend() is not None
     assert "8.14" in top.get_title() and bottom.get_yscale() == "log"
-    np.testing.assert_array_equal(top.get_lines()[0].get_ydata(), r.lr[1:, 0])
+    np.testing.assert_array_equal(drawn.lines["lr"][0].get_ydata(), r.lr[1:, 0])
+    np.testing.assert_array_equal(drawn.lines["excess"][1].get_ydata(), r.excess_mean[:, 1])
     matplotlib.pyplot.close(fig)
 
 

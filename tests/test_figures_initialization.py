@@ -28,8 +28,9 @@ def small_propagation():
 
 
 def test_comparison_curves_plots_each_scheme(small_comparison):
-    fig, ax = figures.comparison_curves(small_comparison, seed=1)
-    lines = ax.get_lines()
+    drawn = figures.comparison_curves(small_comparison, seed=1)
+    fig, ax = drawn
+    lines = drawn.lines["curves"]
     assert len(lines) == 3
     for i, line in enumerate(lines):
         assert line.get_label().startswith(small_comparison.labels[i])
@@ -44,13 +45,16 @@ def test_comparison_curves_plots_each_scheme(small_comparison):
 def test_propagation_two_panels_log_y(small_propagation):
     for quantity, data in (("activation", small_propagation.activation_std),
                            ("gradient", small_propagation.gradient_std)):
-        fig, axes = figures.propagation(small_propagation, quantity=quantity)
-        assert len(axes) == 2
+        drawn = figures.propagation(small_propagation, quantity=quantity)
+        fig, axes = drawn
+        assert len(axes) == 2 and list(drawn.lines) == list(small_propagation.activations)
         for a, ax in enumerate(axes):
+            activation = small_propagation.activations[a]
             assert ax.get_yscale() == "log" and ax.get_xlabel() == "layer l"
-            assert small_propagation.activations[a] in ax.get_title()
-            for s, line in enumerate(ax.get_lines()):
-                assert line.get_label() == small_propagation.labels[s]
+            assert activation in ax.get_title()
+            assert len(drawn.lines[activation]) == len(small_propagation.labels)
+            for s, line in enumerate(drawn.lines[activation]):
+                assert line.axes is ax and line.get_label() == small_propagation.labels[s]
                 np.testing.assert_array_equal(line.get_ydata(), data[a, s])
         assert "std" in axes[0].get_ylabel()
         assert fig.get_suptitle() and len(fig.legends) == 1
@@ -60,8 +64,9 @@ def test_propagation_two_panels_log_y(small_propagation):
 
 def test_singular_value_spread_plots_ratios():
     result = ini.linear_products((1, 2, 4), width=8)
-    fig, ax = figures.singular_value_spread(result)
-    ortho, gauss = ax.get_lines()
+    drawn = figures.singular_value_spread(result)
+    fig, ax = drawn
+    ortho, gauss = drawn.lines["orthogonal"], drawn.lines["gaussian"]
     np.testing.assert_array_equal(ortho.get_ydata(), result.orthogonal_ratio)
     np.testing.assert_array_equal(gauss.get_ydata(), result.gaussian_ratio)
     assert ax.get_yscale() == "log"

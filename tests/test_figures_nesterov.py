@@ -23,11 +23,20 @@ def _close(fig):
 
 def test_interim_points_figure_draws_gradients_where_they_are_taken():
     res = E.interim_points(steps=3)
-    fig, axes = F.interim_points_figure(res)
+    drawn = F.interim_points_figure(res)
+    fig, axes = drawn
     assert "Nesterov at the look-ahead point" in fig.get_suptitle()
     for ax, name in zip(axes, ("momentum", "nesterov")):
         assert ax.get_xlabel() == "θ₁" and ax.get_legend() is not None
-        np.testing.assert_allclose(np.column_stack(ax.get_lines()[0].get_data()), res.theta[name])
+        path = drawn.lines[f"{name} path"]
+        assert path.axes is ax and path.get_label() == "path θ_k (k labelled)"
+        np.testing.assert_allclose(path.get_xydata(), res.theta[name])
+        np.testing.assert_allclose(drawn.lines[f"{name} interim points"].get_xydata(), res.interim[name])
+        np.testing.assert_allclose(drawn.lines[f"{name} gradient points"].get_xydata(), res.grad_point[name])
+        # Start and end markers in the colour of their path.
+        for marker, point in (("start", res.theta[name][0]), ("end", res.theta[name][-1])):
+            artist = drawn.lines[f"{name} {marker}"]
+            assert artist.get_color() == path.get_color() and artist.get_xydata().tolist() == [point.tolist()]
         arrows = [a for a in ax.texts if hasattr(a, "arrow_patch") and a.arrow_patch is not None]
         assert len(arrows) == 3
         for k, arrow in enumerate(arrows):  # from the gradient point, along −ε g
@@ -40,31 +49,40 @@ def test_interim_points_figure_draws_gradients_where_they_are_taken():
 def test_batch_rates_figure_plots_the_excess_with_slopes_in_the_legend():
     res = E.batch_rates(n=6, d=8, rank=6, condition_number=1e3, steps=300, record_every=10,
                         k_min=30, k_max=300)
-    fig, ax = F.batch_rates_figure(res)
+    drawn = F.batch_rates_figure(res)
+    fig, ax = drawn
     assert "O(1/k²)" in ax.get_title() and ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert ax.get_xlabel() == "iteration k"
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[2] == f"Nesterov, α_k = (k−1)/(k+2): slope {res.slopes[2]:.3f}"
-    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), res.excess[1:, 0])
+    for j, label in enumerate(res.labels):
+        np.testing.assert_allclose(drawn.lines[label].get_ydata(), res.excess[1:, j])
+    np.testing.assert_allclose(drawn.lines["fits"][2].get_ydata() * drawn.lines["fits"][2].get_xdata() ** 2,
+                               res.constants[2])
     _close(fig)
 
 
 def test_stochastic_rates_figure_plots_the_seed_mean():
     res = E.stochastic_rates(dim=3, steps=200, repeats=3, record_every=10, k_min=20, k_max=200)
-    fig, ax = F.stochastic_rates_figure(res)
+    drawn = F.stochastic_rates_figure(res)
+    fig, ax = drawn
     assert "no acceleration" in ax.get_title() and "mean over 3 seeds" in ax.get_ylabel()
-    np.testing.assert_allclose(ax.get_lines()[2].get_ydata(), res.mean_excess[1:, 2])
+    np.testing.assert_allclose(drawn.lines["Nesterov"].get_ydata(), res.mean_excess[1:, 2])
     assert len(ax.get_legend().get_texts()) == 3
     _close(fig)
 
 
 def test_changing_lr_figure_marks_the_rate_changes():
     res = E.changing_lr(steps=40, every=15)
-    fig, ax = F.changing_lr_figure(res)
+    drawn = F.changing_lr_figure(res)
+    fig, ax = drawn
     assert "neither α" in ax.get_title() and ax.get_yscale() == "log"
-    lines = ax.get_lines()
-    np.testing.assert_allclose(lines[0].get_ydata(), np.maximum(res.momentum_naive, 1e-17))
-    changes = [ln.get_xdata()[0] for ln in lines[4:]]
+    np.testing.assert_allclose(drawn.lines["momentum naive"].get_ydata(), np.maximum(res.momentum_naive, 1e-17))
+    np.testing.assert_allclose(drawn.lines["nesterov corrected"].get_ydata(),
+                               np.maximum(res.nesterov_corrected, 1e-17))
+    verticals = drawn.lines["lr changes"]
+    assert verticals[0].get_label() == "lr changes"
+    changes = [ln.get_xdata()[0] for ln in verticals]
     assert changes == [16, 31]  # updates 16 and 31 are the first with a new rate
     _close(fig)
 

@@ -31,26 +31,34 @@ def _legend(ax):
 def test_rates_figure(small):
     import matplotlib.pyplot as plt
 
-    fig, axes = figures.rates_figure(small["convex"], small["strong"])
-    left, right = axes
+    drawn = figures.rates_figure(small["convex"], small["strong"])
+    fig, (left, right) = drawn
     assert "O(1/√k)" in left.get_title() and "O(1/k)" in right.get_title()
     assert left.get_xscale() == right.get_yscale() == "log"
     assert left.get_xlabel() == "iteration k"
     assert any("slope" in t for t in _legend(left)) and any("k^(−1)" in t for t in _legend(right))
-    np.testing.assert_array_equal(left.get_lines()[0].get_ydata(),
-                                  small["convex"].average_excess[1:, 0])
-    np.testing.assert_array_equal(right.get_lines()[0].get_ydata(), small["strong"].excess[1:])
+    convex, strong = small["convex"], small["strong"]
+    for j in range(len(convex.noise)):
+        np.testing.assert_array_equal(drawn.lines["average"][j].get_ydata(), convex.average_excess[1:, j])
+        np.testing.assert_array_equal(drawn.lines["last"][j].get_ydata(), convex.last_excess[1:, j])
+    np.testing.assert_array_equal(drawn.lines["strong"].get_ydata(), strong.excess[1:])
+    # The references have the slopes they name.
+    for name, power in (("convex reference", -0.5), ("strong reference", -1.0)):
+        x, y = drawn.lines[name].get_data()
+        np.testing.assert_allclose(np.diff(np.log(y)) / np.diff(np.log(x)), power, rtol=1e-9)
+    assert drawn.lines["strong"].axes is right and drawn.lines["average"][0].axes is left
     plt.close(fig)
 
 
 def test_work_figure(small):
     import matplotlib.pyplot as plt
 
-    fig, ax = figures.work_figure(small["work"])
+    drawn = figures.work_figure(small["work"])
+    fig, ax = drawn
     assert ax.get_xlabel().startswith("training-set size n")
     assert "per update" in ax.get_ylabel()
-    assert ax.get_lines()[0].get_ydata().tolist() == [10, 10, 10]
-    assert ax.get_lines()[1].get_ydata().tolist() == [100, 1000, 10_000]
+    assert drawn.lines["sgd"].get_ydata().tolist() == [10, 10, 10]
+    assert drawn.lines["gd"].get_ydata().tolist() == [100, 1000, 10_000]
     assert len(_legend(ax)) == 2
     plt.close(fig)
 
@@ -59,11 +67,14 @@ def test_one_pass_figure(small):
     import matplotlib.pyplot as plt
 
     one = small["one"]
-    fig, ax = figures.one_pass_figure(one)
+    drawn = figures.one_pass_figure(one)
+    fig, ax = drawn
     assert "of an epoch" in ax.get_title() and ax.get_xlabel() == "examples seen"
-    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), one.test_loss[1:])
-    verticals = [line.get_xdata()[0] for line in ax.get_lines()[3:]]
-    assert verticals == [one.examples_to_tolerance, one.n]
+    np.testing.assert_array_equal(drawn.lines["test error"].get_ydata(), one.test_loss[1:])
+    assert drawn.lines["threshold"].get_ydata()[0] == one.threshold
+    assert drawn.lines["noise level"].get_ydata()[0] == one.noise_floor
+    assert drawn.lines["tolerance reached"].get_xdata()[0] == one.examples_to_tolerance
+    assert drawn.lines["one epoch"].get_xdata()[0] == one.n
     assert any("one epoch" in t for t in _legend(ax))
     plt.close(fig)
 
@@ -72,11 +83,15 @@ def test_floor_figure(small):
     import matplotlib.pyplot as plt
 
     fl = small["floor"]
-    fig, ax = figures.floor_figure(fl)
+    drawn = figures.floor_figure(fl)
+    fig, ax = drawn
     assert "O(1/k)" in ax.get_title() and ax.get_xlabel() == "examples seen k"
     k = fl.sgd_examples[1:]
-    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), 0.25 * 4 / (2 * k))
-    np.testing.assert_array_equal(ax.get_lines()[2].get_xdata(), [2000, 4000, 6000])
+    np.testing.assert_array_equal(drawn.lines["sgd"].get_ydata(), fl.sgd_excess[1:])
+    np.testing.assert_allclose(drawn.lines["statistical rate"].get_ydata(), 0.25 * 4 / (2 * k))
+    np.testing.assert_array_equal(drawn.lines["gd"].get_xdata(), [2000, 4000, 6000])
+    assert drawn.lines["gd start"].get_ydata()[0] == fl.gd_excess[0]
+    assert drawn.lines["least squares"].get_ydata()[0] == fl.ols_excess
     assert any("Cramér–Rao" in t for t in _legend(ax))
     plt.close(fig)
 
@@ -85,10 +100,12 @@ def test_growing_batch_figure(small):
     import matplotlib.pyplot as plt
 
     g = small["growing"]
-    fig, ax = figures.growing_batch_figure(g)
+    drawn = figures.growing_batch_figure(g)
+    fig, ax = drawn
     assert "growing minibatch" in ax.get_title()
     assert _legend(ax) == list(g.labels)
-    np.testing.assert_array_equal(ax.get_lines()[2].get_xdata(), 200 * np.arange(1, 6))
+    np.testing.assert_array_equal(drawn.lines["excess"][2].get_xdata(), 200 * np.arange(1, 6))
+    assert [line.get_xdata()[0] for line in drawn.lines["budgets"]] == list(g.budgets)
     plt.close(fig)
 
 

@@ -23,34 +23,41 @@ def sweep():
 def test_curves_figure(curves, strict_and_leak_free):
     import matplotlib.pyplot as plt
 
-    fig, ax = figures.curves_figure(curves)
+    drawn = figures.curves_figure(curves)
+    fig, ax = drawn
     assert "too large" in ax.get_title().lower()
     assert ax.get_xlabel() == "iteration k" and "J" in ax.get_ylabel()
     assert ax.get_yscale() == "log"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:3] == ["ε = 0.01 (too small)", "ε = 0.3 (good)", "ε = 30 (too large)"]
-    for j, line in enumerate(ax.get_lines()[:3]):
+    assert len(drawn.lines["curves"]) == 3
+    for j, line in enumerate(drawn.lines["curves"]):
         np.testing.assert_array_equal(line.get_ydata(), curves.loss[:, j])
-    np.testing.assert_allclose(ax.get_lines()[3].get_ydata(), [np.log(10.0)] * 2)
+    np.testing.assert_allclose(drawn.lines["start"].get_ydata(), [np.log(10.0)] * 2)
     plt.close(fig)
 
 
 def test_sweep_figure(sweep, strict_and_leak_free):
     import matplotlib.pyplot as plt
 
-    fig, axes = figures.sweep_figure(sweep)
-    left, right = axes
+    drawn = figures.sweep_figure(sweep)
+    fig, (left, right) = drawn
     assert "best final ε₀" in fig._suptitle.get_text()
     assert left.get_xscale() == "log" and right.get_xscale() == "log"
     assert left.get_xlabel() == "initial learning rate ε₀"
-    lines = left.get_lines()
-    np.testing.assert_allclose(lines[0].get_ydata(), sweep.early_loss.mean(axis=0))
-    np.testing.assert_allclose(lines[1].get_ydata(), sweep.final_loss.mean(axis=0))
-    assert lines[2].get_xdata()[0] == sweep.best_early_lr
-    assert lines[3].get_xdata()[0] == sweep.best_final_lr
+    lines = drawn.lines
+    np.testing.assert_allclose(lines["early"].get_ydata(), sweep.early_loss.mean(axis=0))
+    np.testing.assert_allclose(lines["final"].get_ydata(), sweep.final_loss.mean(axis=0))
+    assert lines["best early"].get_xdata()[0] == sweep.best_early_lr
+    assert lines["best final"].get_xdata()[0] == sweep.best_final_lr
+    assert {lines[name].axes for name in ("early", "final", "best early", "best final")} == {left}
     assert left.get_legend() is not None and right.get_legend() is not None
     reached = np.isfinite(sweep.median_steps_to_target)
-    np.testing.assert_array_equal(right.get_lines()[0].get_xdata(), sweep.lrs[reached])
+    np.testing.assert_array_equal(lines["steps to target"].get_xdata(), sweep.lrs[reached])
+    assert lines["steps to target"].axes is right
+    assert ("fastest" in lines) == bool(reached.any())
+    if reached.any():
+        assert lines["fastest"].get_xdata()[0] == sweep.fastest_lr
     plt.close(fig)
 
 

@@ -16,13 +16,11 @@ from coursekit.initializers import (
     glorot_uniform,
     he_normal,
     he_uniform,
-    init_weight,
     marginal_output_bias,
     normal,
     orthogonal,
     sparse,
     uniform_fan_in,
-    zero_bias,
 )
 
 M, N = 300, 200  # 60,000 entries: sampling error of a variance is about 0.6%
@@ -46,6 +44,11 @@ STATED_VARIANCE = [
     ("sparse", {"nonzero": 15}, lambda m, n: 15.0 / m),
     ("sparse", {"nonzero": 15, "std": 0.2}, lambda m, n: 0.04 * 15.0 / m),
 ]
+
+
+def init_weight(name, rng, fan_in, fan_out, **kwargs):
+    """The weight initializer called ``name``, called once."""
+    return ini.get_weight_initializer(name)(rng, fan_in, fan_out, **kwargs)
 
 
 def assert_mean_close(samples, expected, n_se=5.0):
@@ -242,8 +245,8 @@ def test_same_seed_same_array(name):
 
 # -- biases -------------------------------------------------------------------------------
 def test_zero_and_constant_bias():
-    np.testing.assert_array_equal(zero_bias(4), np.zeros(4))
-    assert zero_bias(3, batch_shape=(2, 5)).shape == (2, 5, 3)
+    np.testing.assert_array_equal(constant_bias(4, 0.0), np.zeros(4))  # the usual bias
+    assert constant_bias(3, 0.0, batch_shape=(2, 5)).shape == (2, 5, 3)
     np.testing.assert_array_equal(constant_bias(3, 0.1), [0.1, 0.1, 0.1])  # ReLU units
     per_network = constant_bias(2, np.array([[0.0], [1.0]]), batch_shape=(2,))
     np.testing.assert_array_equal(per_network, [[0.0, 0.0], [1.0, 1.0]])
@@ -254,7 +257,7 @@ def test_zero_and_constant_bias():
     with pytest.raises(ValueError, match="value must be finite"):
         constant_bias(3, np.nan)
     with pytest.raises(ValueError, match=r"n must be an integer in \[1, inf\], got 0"):
-        zero_bias(0)
+        constant_bias(0, 0.0)
 
 
 @settings(max_examples=30, deadline=None)
@@ -304,12 +307,12 @@ def test_registry_keys():
         assert getattr(ini, name) is func
 
 
-def test_init_weight_unknown_name_lists_valid_names():
+def test_unknown_initializer_name_lists_valid_names():
     message = r"must be one of .*'glorot_uniform'.*'sparse'.*got 'xavier'"
     with pytest.raises(ValueError, match=message):
-        init_weight("xavier", np.random.default_rng(0), 2, 2)
+        ini.get_weight_initializer("xavier")
     with pytest.raises(TypeError, match="name must be a str"):
-        init_weight(3, np.random.default_rng(0), 2, 2)
+        ini.get_weight_initializer(3)
 
 
 @pytest.mark.parametrize("name", sorted(WEIGHT_INITIALIZERS))

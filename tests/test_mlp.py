@@ -129,11 +129,12 @@ def test_full_index_minibatch_gradient_equals_full_gradient():
     np.testing.assert_allclose(singles.mean(axis=0), full[0], rtol=1e-12, atol=1e-14)
 
 
-def test_stochastic_grad_has_theta_batch_shape():
+def test_one_minibatch_per_network_gives_theta_batch_shape():
     net = make_net()
     theta = np.random.default_rng(7).standard_normal((2, 3, net.dim))
-    g = net.stochastic_grad(theta, 5, np.random.default_rng(8))
-    assert g.shape == theta.shape and np.all(np.isfinite(g))
+    batch = net.sample_batch(np.random.default_rng(8), theta.shape[:-1], 5)
+    g = net.minibatch_grad(theta, batch)
+    assert batch.shape == (2, 3, 5) and g.shape == theta.shape and np.all(np.isfinite(g))
 
 
 # -- batching ---------------------------------------------------------------------
@@ -386,7 +387,7 @@ def test_constructor_validation():
         MLP(X[:, 0], y)
     with pytest.raises(ValueError, match="X must be finite"):
         MLP(np.where(X > 1, np.nan, X), y)
-    with pytest.raises(ValueError, match=r"y must have one label per row of X \(40\), got 39"):
+    with pytest.raises(ValueError, match=r"y must have shape \(40,\) to match the 40 rows of X, got shape \(39,\)"):
         MLP(X, y[:-1])
     with pytest.raises(TypeError, match="y must hold integer class labels"):
         MLP(X, y.astype(float))
@@ -396,7 +397,7 @@ def test_constructor_validation():
         MLP(X, y, n_classes=2)
     with pytest.raises(ValueError, match=r"n_classes must be an integer in \[2, inf\], got 1"):
         MLP(X, np.zeros(40, dtype=int), n_classes=1)
-    with pytest.raises(ValueError, match="at least 2 classes"):
+    with pytest.raises(ValueError, match="n_classes is not given and y holds only class 0"):
         MLP(X, np.zeros(40, dtype=int))
     with pytest.raises(ValueError, match=r"hidden must be a tuple of integers >= 1, got \(4, 0\)"):
         MLP(X, y, hidden=(4, 0))
@@ -410,6 +411,11 @@ def test_constructor_validation():
         MLP(X, y, X_test=X)
     with pytest.raises(ValueError, match=r"X_test must have 5 columns"):
         MLP(X, y, X_test=X[:, :4], y_test=y)
+    # The classes are those of the training labels: a test label beyond them is an error.
+    with pytest.raises(ValueError, match=r"y_test labels must be integers in \[0, 2\], got 3"):
+        MLP(X, y, X_test=X[:2], y_test=[0, 3])
+    with pytest.raises(ValueError, match=r"y_test must have shape \(2,\) to match the 2 rows of X_test"):
+        MLP(X, y, X_test=X[:2], y_test=[0, 1, 2])
 
 
 def test_method_validation():

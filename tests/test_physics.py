@@ -18,6 +18,23 @@ def grad_quadratic(lam):
     return lambda theta: lam * theta
 
 
+def no_force(theta):
+    return np.zeros_like(theta)
+
+
+def drag_oracle(v, drag, c):
+    """F_drag(v) of one moving particle, from the formulas of section 8.3.2."""
+    v = np.asarray(v, dtype=float)
+    speed = np.linalg.norm(v)
+    return {"viscous": -c * v, "turbulent": -c * speed * v, "dry": -c * v / speed,
+            "none": np.zeros_like(v)}[drag]
+
+
+def viscous_coast(t, v0, c):
+    """x(t), v(t) of dv/dt = −c v from (0, v_0): (v_0/c)(1 − e^{−ct}) and v_0 e^{−ct}."""
+    return v0 / c * -np.expm1(-c * t), v0 * np.exp(-c * t)
+
+
 # --------------------------------------------------------------------------
 # The change of variables (ε, α) <-> (h, c)
 # --------------------------------------------------------------------------
@@ -86,7 +103,7 @@ def test_viscous_euler_is_momentum(lr, alpha, seed):
     lam = np.array([1.0, 2.0, 3.0])
     h, c = physics.from_momentum(lr, alpha)
     path = physics.simulate(grad_quadratic(lam), theta0, v0, drag="viscous", coefficient=c,
-                            step=h, n_steps=30)
+                            step=h, steps=30)
     oracle = book_momentum(grad_quadratic(lam), theta0, h * v0, lr, alpha, 30)
     assert np.max(np.abs(path.theta - oracle)) < 1e-12 * max(1.0, np.max(np.abs(oracle)))
 
@@ -111,9 +128,9 @@ def test_turbulent_step_formula():
 def test_problem_and_callable_give_the_same_motion():
     problem = canyon(10.0)
     a = physics.simulate(problem, [1.0, 1.0], [0.0, 0.0], drag="turbulent", coefficient=0.5,
-                         step=0.05, n_steps=40)
+                         step=0.05, steps=40)
     b = physics.simulate(grad_quadratic([1.0, 10.0]), [1.0, 1.0], [0.0, 0.0], drag="turbulent",
-                         coefficient=0.5, step=0.05, n_steps=40)
+                         coefficient=0.5, step=0.05, steps=40)
     np.testing.assert_allclose(a.theta, b.theta, rtol=0, atol=1e-15)
 
 
@@ -122,17 +139,17 @@ def test_batch_equals_loop():
     coeffs = np.array([0.1, 0.5, 1.0])
     for drag in ("viscous", "turbulent", "dry"):
         batch = physics.simulate(grad_quadratic([1.0, 4.0]), starts, np.zeros(2), drag=drag,
-                                 coefficient=coeffs, step=0.02, n_steps=200, record_every=7)
+                                 coefficient=coeffs, step=0.02, steps=200, record_every=7)
         for i in range(3):
             one = physics.simulate(grad_quadratic([1.0, 4.0]), starts[i], np.zeros(2), drag=drag,
-                                   coefficient=coeffs[i], step=0.02, n_steps=200, record_every=7)
+                                   coefficient=coeffs[i], step=0.02, steps=200, record_every=7)
             np.testing.assert_allclose(batch.theta[:, i], one.theta, rtol=0, atol=1e-14)
     assert batch.times.tolist() == pytest.approx(np.append(np.arange(0, 201, 7), 200) * 0.02)
 
 
 def test_array_of_steps_gives_times_per_particle():
     path = physics.simulate(lambda t: t, np.zeros((2, 1)), np.ones((2, 1)), drag="none",
-                            coefficient=0.0, step=np.array([0.1, 0.2]), n_steps=3)
+                            coefficient=0.0, step=np.array([0.1, 0.2]), steps=3)
     assert path.times.shape == (4, 2)
     np.testing.assert_allclose(path.times[-1], [0.3, 0.6])
     np.testing.assert_allclose(path.theta[1, :, 0], [0.1, 0.2])  # θ_1 = θ_0 + h(v_0 − h θ_0)
@@ -143,12 +160,11 @@ def test_array_of_steps_gives_times_per_particle():
 # --------------------------------------------------------------------------
 
 
-def test_drag_forces_closed_form():
+@pytest.mark.parametrize("drag", physics.DRAGS)
+def test_without_a_force_the_acceleration_is_the_drag(drag):
     v = np.array([[3.0, 4.0]])
-    np.testing.assert_allclose(physics.drag_force(v, "viscous", 2.0), -2.0 * v)
-    np.testing.assert_allclose(physics.drag_force(v, "turbulent", 2.0), -2.0 * 5.0 * v)
-    np.testing.assert_allclose(physics.drag_force(v, "dry", 2.0), -2.0 * v / 5.0)
-    np.testing.assert_allclose(physics.drag_force(v, "none", 2.0), 0.0)
+    got = physics.acceleration(no_force, [[1.0, -2.0]], v, drag=drag, coefficient=2.0)
+    np.testing.assert_allclose(got, [drag_oracle(v[0], drag, 2.0)], rtol=1e-15)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True)
@@ -157,34 +173,38 @@ def test_drags_are_rotation_invariant(seed, drag):
     rng = np.random.default_rng(seed)
     q, _ = np.linalg.qr(rng.normal(size=(3, 3)))
     v = rng.normal(size=3)
-    rotated = physics.drag_force(q @ v, drag, 0.7)
-    np.testing.assert_allclose(rotated, q @ physics.drag_force(v, drag, 0.7), atol=1e-12)
+    theta = np.zeros(3)
+    rotated = physics.acceleration(no_force, theta, q @ v, drag=drag, coefficient=0.7)
+    unrotated = physics.acceleration(no_force, theta, v, drag=drag, coefficient=0.7)
+    np.testing.assert_allclose(rotated, q @ unrotated, atol=1e-12)
 
 
 def test_static_dry_friction_at_rest():
     # ‖∇J‖ = 0.5 ≤ c = 1: friction cancels the force exactly; no NaN at v = 0.
-    force = physics.drag_force([0.0, 0.0], "dry", 1.0, grad=[0.3, 0.4])
-    np.testing.assert_allclose(force, [0.3, 0.4])
-    # ‖∇J‖ = 5 > c = 1: friction of size c against the pull.
-    force = physics.drag_force([0.0, 0.0], "dry", 1.0, grad=[3.0, 4.0])
-    np.testing.assert_allclose(force, [0.6, 0.8])
+    acc = physics.acceleration(lambda t: np.array([0.3, 0.4]) + 0 * t, [0.0, 0.0], [0.0, 0.0],
+                               drag="dry", coefficient=1.0)
+    assert acc.tolist() == [0.0, 0.0]
+    # ‖∇J‖ = 5 > c = 1: friction of size c against the pull, F = c ∇J/‖∇J‖.
+    acc = physics.acceleration(lambda t: np.array([3.0, 4.0]) + 0 * t, [0.0, 0.0], [0.0, 0.0],
+                               drag="dry", coefficient=1.0)
+    np.testing.assert_allclose(acc, -np.array([3.0, 4.0]) + [0.6, 0.8], rtol=1e-15)
     acc = physics.acceleration(grad_quadratic([1.0]), [0.5], [0.0], drag="dry", coefficient=1.0)
     assert acc.tolist() == [0.0]
 
 
 def test_dry_particle_at_rest_in_the_band_never_moves():
     path = physics.simulate(grad_quadratic([1.0, 4.0]), [0.3, 0.1], [0.0, 0.0], drag="dry",
-                            coefficient=0.8, step=0.05, n_steps=100)  # ‖∇J‖ = 0.5 ≤ 0.8
+                            coefficient=0.8, step=0.05, steps=100)  # ‖∇J‖ = 0.5 ≤ 0.8
     assert np.all(path.theta == np.array([0.3, 0.1])) and np.all(path.velocity == 0.0)
     moved = physics.simulate(grad_quadratic([1.0, 4.0]), [0.3, 0.1], [0.0, 0.0], drag="dry",
-                             coefficient=0.4, step=0.05, n_steps=5)  # 0.5 > 0.4: it slides
+                             coefficient=0.4, step=0.05, steps=5)  # 0.5 > 0.4: it slides
     assert np.all(np.isfinite(moved.theta)) and np.any(moved.theta[-1] != [0.3, 0.1])
 
 
 def test_dry_friction_stops_a_free_particle_at_v0_squared_over_2c():
     # No force, v0 = 1, c = 1: it stops after t = v0/c at x = v0²/(2c), up to O(h).
     path = physics.simulate(lambda t: 0 * t, [0.0], [1.0], drag="dry", coefficient=1.0, step=1e-3,
-                            n_steps=2000)
+                            steps=2000)
     assert path.final_velocity[0] == 0.0
     assert path.final_theta[0] == pytest.approx(0.5, abs=2e-3)
 
@@ -214,7 +234,7 @@ def test_rk4_matches_damped_oscillator_and_has_order_4():
 def test_semi_implicit_euler_has_order_1_on_the_oscillator():
     exact = damped_oscillator(4.0, 1.0, 2.0, 0.5)
     errors = [abs(physics.simulate(grad_quadratic([2.0]), [1.0], [0.0], drag="viscous", coefficient=0.5,
-                                   step=4.0 / n, n_steps=n).final_theta[0] - exact)
+                                   step=4.0 / n, steps=n).final_theta[0] - exact)
               for n in (200, 400, 800, 1600)]
     order = np.polyfit(np.log(4.0 / np.array([200, 400, 800, 1600])), np.log(errors), 1)[0]
     assert 0.9 < order < 1.1
@@ -224,20 +244,32 @@ def test_integrate_euler_method_equals_simulate():
     a = physics.integrate(grad_quadratic([1.0]), [1.0], [0.0], drag="dry", coefficient=0.2,
                           times=[0.0, 1.0, 2.0], substeps=100, method="euler")
     b = physics.simulate(grad_quadratic([1.0]), [1.0], [0.0], drag="dry", coefficient=0.2,
-                         step=0.01, n_steps=200, record_every=100)
+                         step=0.01, steps=200, record_every=100)
     np.testing.assert_allclose(a.theta, b.theta, atol=1e-12)
 
 
 def test_coast_closed_forms_satisfy_their_odes():
+    # The viscous one is this file's oracle: check it too before trusting it.
     t, dt, v0, c = np.linspace(0.5, 10.0, 30), 1e-5, 2.0, 0.7
     for coast, law in ((physics.turbulent_coast, lambda v: -c * v * v),
-                       (physics.viscous_coast, lambda v: -c * v)):
+                       (viscous_coast, lambda v: -c * v)):
         _x, v = coast(t, v0, c)
         x_plus, v_plus = coast(t + dt, v0, c)
         x_minus, v_minus = coast(t - dt, v0, c)
         np.testing.assert_allclose((x_plus - x_minus) / (2 * dt), v, rtol=1e-7)
         np.testing.assert_allclose((v_plus - v_minus) / (2 * dt), law(v), rtol=1e-6)
         assert coast(0.0, v0, c) == (0.0, v0)
+
+
+@pytest.mark.parametrize("drag, coast", [("turbulent", physics.turbulent_coast),
+                                         ("viscous", viscous_coast)])
+def test_integrate_coasts_like_the_closed_forms(drag, coast):
+    times = np.linspace(0.0, 5.0, 11)
+    path = physics.integrate(no_force, [0.0], [2.0], drag=drag, coefficient=0.7, times=times,
+                             substeps=50)
+    x, v = coast(times, 2.0, 0.7)
+    np.testing.assert_allclose(path.theta[:, 0], x, rtol=1e-8, atol=1e-12)  # RK4, h = 0.01
+    np.testing.assert_allclose(path.velocity[:, 0], v, rtol=1e-8, atol=1e-12)
 
 
 def rest_point_oracle(x, v, lam, c):
@@ -262,7 +294,7 @@ def test_dry_rest_point_closed_form():
     assert np.all(np.abs(predicted) <= c / lam)
     # All seven particles as one batch, with a small step.
     simulated = physics.simulate(grad_quadratic([lam]), x0[:, None], v0[:, None], drag="dry",
-                                 coefficient=c, step=2e-3, n_steps=15_000, record_every=15_000)
+                                 coefficient=c, step=2e-3, steps=15_000, record_every=15_000)
     assert np.all(simulated.final_velocity == 0.0)
     np.testing.assert_allclose(simulated.final_theta[:, 0], predicted, rtol=0, atol=2e-3)
 
@@ -276,8 +308,8 @@ def test_dry_rest_point_closed_form():
     ({"drag": "quadratic"}, ValueError, r"drag must be one of \('viscous', 'turbulent', 'dry', 'none'\), got 'quadratic'"),
     ({"coefficient": -1.0}, ValueError, r"coefficient must be in \[0, inf\), got -1.0"),
     ({"step": 0.0}, ValueError, r"step must be in \(0, inf\), got 0.0"),
-    ({"n_steps": -1}, ValueError, r"n_steps must be an integer in \[0, inf\], got -1"),
-    ({"n_steps": 2.5}, TypeError, r"n_steps must be an integer, got float 2.5"),
+    ({"steps": -1}, ValueError, r"steps must be an integer in \[0, inf\], got -1"),
+    ({"steps": 2.5}, TypeError, r"steps must be an integer, got float 2.5"),
     ({"force": "gradient"}, TypeError, r"force must be a coursekit Problem or a callable"),
     ({"theta0": [np.nan, 0.0]}, ValueError, r"theta must be finite"),
     ({"velocity0": [1.0, 2.0, 3.0]}, ValueError, r"velocity must have shape \(\.\.\., 2\), got shape \(3,\)"),
@@ -286,7 +318,7 @@ def test_dry_rest_point_closed_form():
 ])
 def test_simulate_rejects_bad_input(kwargs, error, message):
     args = {"force": grad_quadratic([1.0, 2.0]), "theta0": [1.0, 0.0], "velocity0": [0.0, 0.0],
-                "drag": "viscous", "coefficient": 1.0, "step": 0.1, "n_steps": 3}
+                "drag": "viscous", "coefficient": 1.0, "step": 0.1, "steps": 3}
     args.update(kwargs)
     with pytest.raises(error, match=message):
         physics.simulate(args.pop("force"), args.pop("theta0"), args.pop("velocity0"), **args)
@@ -295,13 +327,13 @@ def test_simulate_rejects_bad_input(kwargs, error, message):
 def test_velocity_batch_must_broadcast():
     with pytest.raises(ValueError, match=r"velocity has shape \(3, 2\), which does not broadcast against theta \(2, 2\)"):
         physics.simulate(grad_quadratic([1.0, 2.0]), np.zeros((2, 2)), np.zeros((3, 2)), drag="viscous",
-                         coefficient=1.0, step=0.1, n_steps=1)
+                         coefficient=1.0, step=0.1, steps=1)
 
 
 def test_problem_dimension_is_checked():
     with pytest.raises(ValueError, match=r"theta must have shape \(\.\.\., 2\), got shape \(3,\)"):
         physics.simulate(canyon(), [1.0, 0.0, 0.0], [0.0], drag="viscous", coefficient=1.0, step=0.1,
-                         n_steps=1)
+                         steps=1)
 
 
 def test_integrate_rejects_bad_input():
@@ -315,7 +347,7 @@ def test_integrate_rejects_bad_input():
                           method="midpoint")
     with pytest.raises(ValueError, match=r"the gradient must have the shape of theta \(1,\)"):
         physics.simulate(lambda t: np.ones(3), [1.0], [0.0], drag="viscous", coefficient=1.0,
-                         step=0.1, n_steps=1)
+                         step=0.1, steps=1)
 
 
 def test_closed_forms_reject_bad_input():
@@ -323,8 +355,6 @@ def test_closed_forms_reject_bad_input():
         physics.turbulent_coast(1.0, 1.0, 0.0)
     with pytest.raises(ValueError, match=r"curvature must be in \(0, inf\), got -1.0"):
         physics.dry_friction_rest_point(1.0, 0.0, -1.0, 0.1)
-    with pytest.raises(ValueError, match=r"grad must have the shape of velocity \(2,\), got \(1,\)"):
-        physics.drag_force([0.0, 0.0], "dry", 1.0, grad=[1.0])
 
 
 def test_inputs_are_not_mutated():
@@ -332,9 +362,8 @@ def test_inputs_are_not_mutated():
     copies = theta0.copy(), v0.copy(), c.copy()
     for drag in ("viscous", "turbulent", "dry", "none"):
         physics.simulate(grad_quadratic([1.0, 2.0]), theta0, v0, drag=drag, coefficient=c, step=0.1,
-                         n_steps=5)
+                         steps=5)
         physics.acceleration(grad_quadratic([1.0, 2.0]), theta0, v0, drag=drag, coefficient=c)
-        physics.drag_force(v0, drag, c, grad=theta0)
     physics.integrate(Quadratic([1.0, 2.0]), theta0, v0, drag="turbulent", coefficient=c,
                       times=np.array([0.0, 1.0]))
     for original, copy in zip((theta0, v0, c), copies):

@@ -74,11 +74,14 @@ def test_learning_curves_mark_diverged_runs():
         [0.0625, np.nan, np.inf],
         [0.03125, np.nan, np.inf],
     ])
-    fig, ax = learning_curves(steps, values, ["fine", "nan", "inf"])
+    drawn = learning_curves(steps, values, ["fine", "nan", "inf"])
+    fig, ax = drawn
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels == ["fine", "nan (diverged)", "inf (diverged)"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == labels
-    fine, nan_line, inf_line = ax.get_lines()
+    # Named by the label as given, without the " (diverged)" the legend adds.
+    fine, nan_line, inf_line = (drawn.lines[name] for name in ("fine", "nan", "inf"))
+    assert ax.get_lines() == [fine, nan_line, inf_line]
     np.testing.assert_array_equal(nan_line.get_ydata(), values[:, 1])  # NaN kept: the line ends
     assert fine.get_marker() in ("None", None, "")
     assert nan_line.get_marker() == "x" and list(nan_line.get_markevery()) == [2]
@@ -110,18 +113,19 @@ def test_learning_curves_scales_and_labels():
                               xlabel="examples", ylabel="loss", colors=["red"])
     assert (ax.get_yscale(), ax.get_xscale()) == ("linear", "log")
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("T", "examples", "loss")
-    assert to_hex(ax.get_lines()[0].get_color()) == "#ff0000"
-    assert ax.get_lines()[0].get_label() == "one"
+    (line,) = ax.get_lines()
+    assert to_hex(line.get_color()) == "#ff0000" and line.get_label() == "one"
     plt.close(fig)
 
 
 def test_learning_curves_with_zeros_on_log_axes_draw_without_warnings():
     steps = np.arange(0, 5)
     values = np.array([1.0, 0.1, 0.0, 0.01, 0.0])  # exact convergence: J − J* = 0
-    fig, ax = learning_curves(steps, values, log_x=True)
-    render(fig)
-    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), values)
-    plt.close(fig)
+    drawn = learning_curves(steps, values, log_x=True)
+    render(drawn.fig)
+    assert list(drawn.lines) == [0]  # without labels, curves are named by their column
+    np.testing.assert_array_equal(drawn.lines[0].get_ydata(), values)
+    plt.close(drawn.fig)
 
 
 def test_learning_curves_draw_into_a_given_axes():
@@ -156,6 +160,8 @@ def test_learning_curves_do_not_change_their_inputs():
         ((np.arange(4), np.ones((4, 2)), ["a"]), {}, ValueError,
          r"labels must hold one label per curve \(2\), got 1"),
         ((np.arange(4), np.ones((4, 2)), ["a", 3]), {}, TypeError, r"labels must be strings, got int 3"),
+        ((np.arange(4), np.ones((4, 2)), ["a", "a"]), {}, ValueError,
+         r"labels must be distinct, so that each names one artist, got \['a', 'a'\]"),
         ((np.arange(4), np.ones((4, 2))), {"colors": ["red"]}, ValueError,
          r"colors must hold at least one colour per curve \(2\), got 1"),
         ((np.arange(4), np.ones(4)), {"ax": "axes"}, TypeError, r"ax must be a matplotlib Axes, got str"),
@@ -181,13 +187,18 @@ def canyon_paths(steps=60):
 
 def test_contour_paths_draw_each_path_exactly():
     problem, result = canyon_paths()
-    fig, ax = contour_paths(problem, result.theta, ["GD", "momentum"])
-    by_label = {line.get_label(): line for line in ax.get_lines()}
+    drawn = contour_paths(problem, result.theta, ["GD", "momentum"])
+    fig, ax = drawn
+    assert list(drawn.paths) == ["GD", "momentum"]
     for j, label in enumerate(["GD", "momentum"]):
-        line = by_label[label]
-        np.testing.assert_array_equal(line.get_xdata(), result.theta[:, j, 0])
-        np.testing.assert_array_equal(line.get_ydata(), result.theta[:, j, 1])
-        assert line.get_marker() == "o"
+        path = drawn.paths[label]
+        assert path.line.get_label() == label and path.line in ax.get_lines()
+        np.testing.assert_array_equal(path.line.get_xdata(), result.theta[:, j, 0])
+        np.testing.assert_array_equal(path.line.get_ydata(), result.theta[:, j, 1])
+        assert path.line.get_marker() == "o"
+        assert path.start.get_xydata().tolist() == [result.theta[0, j].tolist()]
+        assert path.end.get_xydata().tolist() == [result.theta[-1, j].tolist()]
+        assert path.start.get_color() == path.end.get_color() == path.line.get_color()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["GD", "momentum", "start θ₀", "last iterate", "θ*"]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("θ₁", "θ₂")
@@ -214,14 +225,65 @@ def test_contour_paths_limits_are_the_box_around_paths_and_minimizer_with_margin
 def test_contour_paths_start_end_and_minimizer_markers():
     problem, result = canyon_paths(30)
     path = result.theta[:, 0]
-    fig, ax = contour_paths(problem, path, ["GD"], markers=False)
-    by_label = {line.get_label(): line for line in ax.get_lines()}
-    assert by_label["GD"].get_marker() in ("None", None, "")
-    assert by_label["_start"].get_xydata().tolist() == [path[0].tolist()]
-    assert by_label["_end"].get_xydata().tolist() == [path[-1].tolist()]
-    star = by_label["θ*"]
+    drawn = contour_paths(problem, path, ["GD"], markers=False)
+    gd = drawn.paths["GD"]
+    assert gd.line.get_marker() in ("None", None, "")
+    assert gd.start.get_marker() == "s" and gd.start.get_xydata().tolist() == [path[0].tolist()]
+    assert gd.end.get_marker() == "o" and gd.end.get_xydata().tolist() == [path[-1].tolist()]
+    star = drawn.minimizer
+    assert star.get_label() == "θ*"
     assert star.get_marker() == "*" and star.get_xydata().tolist() == [[0.0, 0.0]]
-    plt.close(fig)
+    plt.close(drawn.fig)
+
+
+@pytest.mark.parametrize("diverged_at", [1, 2, 5])
+def test_contour_paths_name_the_artists_of_a_diverged_run(diverged_at):
+    # A run stores NaN from the step it diverged at (coursekit.runner.RunResult).
+    problem, result = canyon_paths(8)
+    steady = result.theta[:, 0]
+    path = result.theta[:, 1].copy()
+    path[diverged_at:] = np.nan
+    drawn = contour_paths(problem, [path, steady], ["diverged", "steady"], extent=(-2, 2, -2, 2))
+    diverged = drawn.paths["diverged"]
+    np.testing.assert_array_equal(diverged.line.get_xydata(), path)
+    assert diverged.start.get_xydata().tolist() == [[-1.0, 1.0]]
+    # The end marker is the last finite iterate, or empty when that is θ_0.
+    expected_end = path[diverged_at - 1 : diverged_at] if diverged_at > 1 else np.empty((0, 2))
+    np.testing.assert_array_equal(diverged.end.get_xydata().reshape(-1, 2), expected_end)
+    # The other path keeps its own artists whatever happened to the first.
+    np.testing.assert_array_equal(drawn.paths["steady"].line.get_xydata(), steady)
+    assert drawn.paths["steady"].end.get_xydata().tolist() == [steady[-1].tolist()]
+    render(drawn.fig)
+    plt.close(drawn.fig)
+
+
+def test_contour_paths_of_a_real_run_that_diverges_at_its_first_step():
+    # ε = 1e307 overflows θ_1: the runner stores NaN from k = 1, the other setting runs on.
+    problem = canyon(50.0)
+    result = run(problem, O.momentum(np.array([1e307, 0.01]), 0.5), [-1.0, 1.0], steps=5,
+                 keep_path=True)
+    assert result.diverged_at.tolist() == [1, -1]
+    drawn = contour_paths(problem, result.theta, ["overflow", "ε = 0.01"])
+    assert drawn.paths["overflow"].start.get_xydata().tolist() == [[-1.0, 1.0]]
+    assert drawn.paths["overflow"].end.get_xydata().size == 0
+    np.testing.assert_array_equal(drawn.paths["ε = 0.01"].line.get_xydata(), result.theta[:, 1])
+    assert drawn.paths["ε = 0.01"].end.get_xydata().tolist() == [result.theta[-1, 1].tolist()]
+    render(drawn.fig)
+    plt.close(drawn.fig)
+
+
+def test_path_artists_set_path_moves_line_start_and_end():
+    problem, result = canyon_paths(10)
+    drawn = contour_paths(problem, result.theta[:, 0])
+    first = drawn.paths[0]  # without labels, paths are named by their index
+    new = np.array([[0.5, 0.5], [0.2, -0.1], [np.inf, 0.0]])
+    first.set_path(new)
+    np.testing.assert_array_equal(first.line.get_xydata(), new)
+    assert first.start.get_xydata().tolist() == [[0.5, 0.5]]
+    assert first.end.get_xydata().tolist() == [[0.2, -0.1]]
+    first.set_path(new[:1])
+    assert first.end.get_xydata().size == 0
+    plt.close(drawn.fig)
 
 
 def test_contour_paths_list_of_paths_of_different_lengths_and_given_extent():
@@ -254,8 +316,9 @@ def test_contour_paths_without_a_known_minimizer_and_into_a_given_axes():
     problem = Ring()
     path = np.array([[0.1, 0.2], [0.5, 0.6], [0.6, 0.75]])
     fig, (left, right) = plt.subplots(1, 2)
-    got_fig, got_ax = contour_paths(problem, path, ax=left)
-    assert got_fig is fig and got_ax is left
+    drawn = contour_paths(problem, path, ax=left)
+    got_fig, got_ax = drawn
+    assert got_fig is fig and got_ax is left and drawn.minimizer is None
     assert "θ*" not in [line.get_label() for line in left.get_lines()]
     assert len(right.get_lines()) == 0 and plt.get_fignums() == [fig.number]
     render(fig)
@@ -282,6 +345,8 @@ def test_contour_paths_do_not_change_their_inputs():
         (canyon(), [], {}, ValueError, r"paths must hold at least one path, got none"),
         (canyon(), np.zeros((3, 2)), {"labels": ["a", "b"]}, ValueError,
          r"labels must hold one label per path \(1\), got 2"),
+        (canyon(), np.zeros((3, 2, 2)), {"labels": ["a", "a"]}, ValueError,
+         r"labels must be distinct"),
         (canyon(), np.zeros((3, 2)), {"extent": (1.0, 0.0, 0.0, 1.0)}, ValueError,
          r"extent must be \(theta1_min, theta1_max, theta2_min, theta2_max\) with min < max"),
         (canyon(), np.zeros((3, 2)), {"levels": 0}, ValueError, r"levels must be an integer in \[1, inf\], got 0"),

@@ -1,4 +1,5 @@
-"""Tests for the convex problems: quadratics, least squares, logistic/softmax regression.
+"""Tests for the convex problems (quadratics, least squares, logistic/softmax regression)
+and the checks every finite-sum problem shares (its optional test split).
 
 Oracles: central finite differences, per-example gradients written out by
 hand, closed-form minimizers computed here with an independent method (SVD,
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from coursekit.problems import (
+    MLP,
     LeastSquares,
     LinearCost,
     LogisticRegression,
@@ -24,6 +26,7 @@ from coursekit.problems import (
     make_least_squares,
     quadratic_with_spectrum,
 )
+from coursekit.problems.base import check_classes, check_split
 from coursekit.problems.quadratic import haar_orthogonal
 
 from .oracles import central_differences
@@ -567,7 +570,6 @@ def test_inputs_unchanged():
         batch = problem.sample_batch(rng, (2,), 4)
         batch_copy = batch.copy()
         problem.loss(theta), problem.grad(theta), problem.minibatch_grad(theta, batch)
-        problem.stochastic_grad(theta, 3, rng)
         if problem.has_test:
             problem.test_loss(theta)
         np.testing.assert_array_equal(theta, theta_copy)
@@ -641,8 +643,6 @@ def test_bad_least_squares_inputs_raise():
         problem.grad([np.nan, 0.0])
     with pytest.raises(ValueError, match=r"batch_size must be an integer in \[1, inf\], got 0"):
         problem.sample_batch(np.random.default_rng(0), (), 0)
-    with pytest.raises(ValueError, match=r"batch_size must be an integer in \[1, inf\], got 0"):
-        problem.stochastic_grad(np.zeros(2), 0, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"batch indices must be in \[0, 4\], got min 0, max 5"):
         problem.minibatch_grad(np.zeros(2), np.array([0, 5]))
     with pytest.raises(TypeError, match="batch must be an integer index array"):
@@ -674,6 +674,10 @@ def test_bad_logistic_inputs_raise():
         LogisticRegression(X, [0, 1, 1])
     with pytest.raises(ValueError, match=r"n_classes must be an integer in \[2, inf\], got 1"):
         LogisticRegression(X, [0, 0, 0, 0], n_classes=1)
+    # One class only: the class count is not guessed, it must be given.
+    with pytest.raises(ValueError, match="n_classes is not given and y holds only class 0"):
+        LogisticRegression(X, [0, 0, 0, 0])
+    assert LogisticRegression(X, [0, 0, 0, 0], n_classes=2).binary
     with pytest.raises(ValueError, match=r"y_test labels must be integers in \[0, 2\], got 3"):
         LogisticRegression(X, [0, 1, 2, 1], X_test=X[:1], y_test=[3])
     with pytest.raises(ValueError, match=r"l2 must be in \[0, inf\)"):
@@ -734,3 +738,63 @@ def test_digits_softmax_is_built_once_per_setting_and_read_only():
 def test_digits_softmax_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         digits_softmax(**kwargs)
+
+
+# -- one check for the optional test split of every finite-sum problem ------------------
+def _split_problems():
+    """Each finite-sum problem with a held-out split, as a function of (X_test, y_test)."""
+    rng = np.random.default_rng(80)
+    X, labels = rng.standard_normal((12, 3)), np.arange(12) % 3
+    return {
+        "least squares": lambda Xt, yt: LeastSquares(X, labels * 1.0, X_test=Xt, y_test=yt),
+        "logistic": lambda Xt, yt: LogisticRegression(X, labels, X_test=Xt, y_test=yt),
+        "MLP": lambda Xt, yt: MLP(X, labels, hidden=(2,), X_test=Xt, y_test=yt),
+    }
+
+
+@pytest.mark.parametrize("X_test, y_test, message", [
+    (np.ones((2, 3)), None, "X_test and y_test must be given together (or both left as None)"),
+    (None, [0, 1], "X_test and y_test must be given together (or both left as None)"),
+    (np.ones((2, 4)), [0, 1], "X_test must have 3 columns like X, got shape (2, 4)"),
+    (np.full((2, 3), np.nan), [0, 1], "X_test must be finite"),
+    (np.ones(3), [0], "X_test must be a matrix of shape (n, p) with n, p >= 1, got shape (3,)"),
+    (np.ones((2, 3)), [0, 1, 2], "y_test must have shape (2,) to match the 2 rows of X_test, got shape (3,)"),
+])
+def test_every_problem_checks_its_test_split_with_the_same_message(X_test, y_test, message):
+    for name, make in _split_problems().items():
+        with pytest.raises(ValueError) as info:
+            make(X_test, y_test)
+        assert message in str(info.value), name
+
+
+def test_a_split_is_stored_as_private_read_only_copies():
+    X_test, y_test = np.ones((2, 3)), np.array([0, 2])
+    for name, make in _split_problems().items():
+        problem = make(X_test, y_test)
+        assert problem.has_test and problem.X_test.shape == (2, 3), name
+        np.testing.assert_array_equal(problem.y_test, y_test)
+        assert not problem.X_test.flags.writeable and not problem.y_test.flags.writeable
+        assert not np.shares_memory(problem.X_test, X_test)
+        # Class labels stay integers; regression targets become floats.
+        assert problem.y_test.dtype.kind == ("f" if name == "least squares" else "i"), name
+        assert not make(None, None).has_test
+
+
+def test_check_split_validates_labels_against_the_classes():
+    Xt = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"y_test labels must be integers in \[0, 2\], got 3"):
+        check_split(Xt, [0, 3], n_features=3, n_classes=3)
+    with pytest.raises(TypeError, match="y_test must hold integer class labels"):
+        check_split(Xt, [0.5, 1.0], n_features=3, n_classes=3)
+    with pytest.raises(ValueError, match="y_test must be finite"):
+        check_split(Xt, [0.5, np.inf], n_features=3)
+    assert check_split(None, None, n_features=3, n_classes=3) == (None, None)
+
+
+def test_check_classes_infers_from_the_training_labels_only():
+    assert check_classes([0, 1, 1]) == 2 and check_classes([2, 0]) == 3
+    assert check_classes([0, 0], n_classes=4) == 4
+    with pytest.raises(ValueError, match=r"pass n_classes \(at least 2\)"):
+        check_classes([0, 0, 0])
+    with pytest.raises(ValueError, match=r"n_classes must be an integer in \[2, inf\], got 1"):
+        check_classes([0, 1], n_classes=1)

@@ -70,12 +70,11 @@ def test_independent_noise_differs_between_repeats_and_is_reproducible():
 
 
 def test_divergence_is_reported_at_the_predicted_step():
-    # J = ½θ², θ0 = 1, ε = 3: θ_k = (−2)^k, and update k uses g_k = θ_(k−1).
-    # The limit ‖g_k‖² > 1e6·max(‖g_1‖², 1) = 1e6 is first passed when
-    # 4^(k−1) > 1e6, i.e. k = 11.
+    # J = ½θ², θ0 = 1, ε = 3: θ_k = (−2)^k, J_k = ½·4^k. The limit is
+    # 1e6·max(J_0, 1) = 1e6, first exceeded when 4^k > 2e6, i.e. k = 11.
     problem = quadratic_with_spectrum([1.0])
     result = run(problem, O.sgd(np.array([0.5, 3.0])), np.array([1.0]), 40)
-    expected = 1 + math.ceil(math.log(1e6) / math.log(4))
+    expected = math.ceil(math.log(2e6) / math.log(4))
     assert expected == 11
     assert result.diverged.tolist() == [False, True]
     assert result.diverged_at.tolist() == [-1, 11]
@@ -89,11 +88,33 @@ def test_divergence_is_reported_at_the_predicted_step():
 @pytest.mark.parametrize("record_every", [1, 2, 7, 25, 1000])
 def test_divergence_step_does_not_depend_on_the_record_grid(record_every):
     lrs = np.array([0.05, 0.35, 0.5])  # ελ = 3.5 and 5 pass the edge 2 + 2α = 3
-    reference = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 200)
-    result = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 200, record_every=record_every)
+    kwargs = dict(average=True, keep_path=True)
+    reference = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 200, **kwargs)
+    result = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 200, record_every=record_every,
+                 **kwargs)
     assert reference.diverged_at.tolist()[0] == -1 and min(reference.diverged_at[1:]) > 1
     np.testing.assert_array_equal(result.diverged_at, reference.diverged_at)
     np.testing.assert_array_equal(result.final_theta, reference.final_theta)
+    np.testing.assert_array_equal(result.final_velocity, reference.final_velocity)
+    # Every record, the running average included, is the reference's at the same k.
+    np.testing.assert_array_equal(result.loss, reference.loss[result.steps])
+    np.testing.assert_allclose(result.average_loss, reference.average_loss[result.steps], rtol=1e-12)
+    np.testing.assert_array_equal(result.theta, reference.theta[result.steps])
+
+
+def test_a_long_stretch_without_records_is_checked_silently(monkeypatch):
+    from coursekit import recorder
+
+    # With room for only 16 steps between checks, a run recorded only at its end
+    # still reports the step of divergence found with a record at every step.
+    monkeypatch.setattr(recorder, "WINDOW_BYTES", 0)
+    lrs = np.array([0.05, 0.31, 0.35])
+    reference = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 300)
+    sparse = run(canyon(10.0), O.momentum(lrs, 0.5), [1.0, 1.0], 300, record_every=300,
+                 average=True)
+    assert reference.diverged_at[1] > 16 and reference.diverged_at[2] > 1
+    np.testing.assert_array_equal(sparse.diverged_at, reference.diverged_at)
+    np.testing.assert_array_equal(sparse.final_theta, reference.final_theta)
 
 
 def test_a_non_finite_theta_with_a_finite_gradient_is_caught_at_its_step():

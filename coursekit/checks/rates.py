@@ -6,17 +6,18 @@
   :func:`coursekit.analysis.loglog_slope`.
 - ``updates_within_budget``: how many updates a run with the growing
   minibatch m_k = min(m_0·r^(k−1), n) (Friedlander & Schmidt, 2012) completes
-  within a budget of examples. Oracle: the sizes of
-  :func:`coursekit.experiments.rates.geometric_batch_growth`, rounded as the
-  runner rounds them, summed by a plain loop.
+  within a budget of examples. Oracle: a plain loop over the sizes, each
+  rounded to the nearest integer as the runner rounds a minibatch size (the
+  sizes of the lecture's ``geometric_batch_growth``).
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..analysis import loglog_slope as _fitted_slope
-from ..experiments.rates import geometric_batch_growth
 from ._core import Checker, Mistake
 
 __all__ = ["loglog_slope", "updates_within_budget"]
@@ -117,25 +118,21 @@ def loglog_slope(fn) -> None:
 # --------------------------------------------------------------------------
 
 
-def _sizes(m0, growth, n, count: int) -> np.ndarray:
-    """m_1, ..., m_count: min(m0·r^(k−1), n) rounded as the runner rounds them."""
-    k = np.arange(1, count + 1)
-    if growth == 1:
-        raw = np.full(count, float(min(m0, n)))
-    else:
-        raw = np.asarray(geometric_batch_growth(m0, growth, n)(k), dtype=float)
-    return np.array([max(1, round(float(m))) for m in raw])
-
-
 def _expected_updates(budget, m0, growth, n) -> int:
-    """The largest K with m_1 + ... + m_K ≤ budget, by a plain loop."""
-    sizes = _sizes(m0, growth, n, budget // max(1, min(m0, n)) + 2)
-    total, count = 0, 0
-    for m in sizes:
+    """The largest K with m_1 + ... + m_K ≤ budget, by a plain loop.
+
+    m_k = min(m0·r^(k−1), n), rounded half to even as the runner rounds a
+    minibatch size; once m_k reaches n it stays there, so r^(k−1) is never
+    computed past the cap (it would overflow after a few thousand updates).
+    """
+    total, count, size = 0, 0, None
+    for k in itertools.count(1):
+        if size != n:
+            size = min(m0 * growth ** (k - 1), n)
+        m = max(1, round(size))
         if total + m > budget:
-            break
+            return count
         total, count = total + m, count + 1
-    return count
 
 
 def _grown(m0, growth, n, shift=0, cap=True, rounding=round):

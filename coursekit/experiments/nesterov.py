@@ -3,6 +3,8 @@
 - :func:`interim_points`: a few steps of momentum (Algorithm 8.2) and
   Nesterov (Algorithm 8.3) on the canyon, with the interim point θ + αv and
   the gradient each method uses (C19).
+- :func:`canyon_runs`: the two methods' paths on the canyon for one (ε, α),
+  the runs the lecture's explorer redraws on every slider move (C19).
 - :func:`batch_rates`: exact gradients on least squares with a singular
   Hessian: gradient descent O(1/k), Nesterov with α_k = (k−1)/(k+2) O(1/k²),
   Nesterov with a constant α still O(1/k) (C20).
@@ -21,7 +23,7 @@ import numpy as np
 from .. import analysis, conventions, optimizers, schedules
 from .._validation import check_finite, check_int, check_scalar
 from ..problems import canyon, make_least_squares, quadratic_with_spectrum
-from ..runner import run
+from ..runner import RunResult, run
 
 __all__ = [
     "BatchRates",
@@ -30,6 +32,7 @@ __all__ = [
     "InterimPoints",
     "StochasticRates",
     "batch_rates",
+    "canyon_runs",
     "changing_lr",
     "convention_equivalence",
     "interim_points",
@@ -107,23 +110,33 @@ def interim_points(condition_number: float = 50.0, lr: float = 0.03, momentum: f
     return InterimPoints(problem, lr, momentum, **out)
 
 
+def canyon_runs(lr: float, momentum: float, *, condition_number: float = 50.0, steps: int = 200,
+                theta0=(-1.0, 0.5)) -> dict[str, RunResult]:
+    """Momentum (Algorithm 8.2) and Nesterov (Algorithm 8.3) on the canyon, same ε, α and θ_0.
+
+    Both start with v = 0 and run ``steps`` updates on J = ½(θ_1² + κ θ_2²):
+    v ← α v − ε ∇J(θ), θ ← θ + v (eqs. 8.15, 8.16) against
+    v ← α v − ε ∇J(θ + α v), θ ← θ + v (eqs. 8.21, 8.22). Returns
+    ``{"momentum": RunResult, "nesterov": RunResult}``, each with its path
+    θ_0..θ_K (``theta``, shape (K+1, 2)) and J(θ_k) (``loss``). A run that
+    diverges is a result (``diverged``, ``diverged_at``), not an error.
+
+    >>> runs = canyon_runs(0.015, 0.8, steps=3)
+    >>> runs["momentum"].theta.shape, bool(runs["nesterov"].diverged)
+    ((4, 2), False)
+    """
+    lr = check_scalar("lr", lr, 0.0, low_open=True)
+    momentum = check_scalar("momentum", momentum, 0.0, 1.0, high_open=True)
+    steps = check_int("steps", steps, low=1)
+    problem = canyon(condition_number)
+    start = _theta0(theta0)
+    return {name: run(problem, factory(lr, momentum), start, steps, keep_path=True)
+            for name, factory in (("momentum", optimizers.momentum), ("nesterov", optimizers.nesterov))}
+
+
 # --------------------------------------------------------------------------
 # C20 with batch gradients
 # --------------------------------------------------------------------------
-
-
-def _three_momenta(momentum: float) -> schedules.Schedule:
-    """α_k = (0, α, (k − 1)/(k + 2)) as one schedule of shape (3,), so one run holds all three."""
-    def fn(k):
-        if isinstance(k, float):  # the runner's call, once per step: keep it cheap
-            return np.array([0.0, momentum, (k - 1.0) / (k + 2.0)])
-        k = np.asarray(k, dtype=float)[..., None]
-        # The last column is schedules.nesterov_momentum(): (k − 1)/(k + 2).
-        return np.concatenate([0.0 * k, momentum + 0.0 * k, (k - 1.0) / (k + 2.0)], axis=-1)
-
-    return schedules.Schedule(fn, "(0, α, (k−1)/(k+2))", {"momentum": np.asarray(momentum)}, None,
-                              (np.array([0.0, momentum, 0.0]), np.array([0.0, momentum, 1.0])),
-                              supremum_attained=False)
 
 
 @dataclass(frozen=True)
@@ -181,8 +194,9 @@ def batch_rates(n: int = 30, d: int = 40, rank: int = 30, condition_number: floa
 
     # One run for all three: α is a schedule with one value per method
     # (0 for gradient descent, the constant α, and (k − 1)/(k + 2)).
-    result = run(problem, optimizers.nesterov(lr, _three_momenta(momentum)), theta0, steps,
-                 record_every=record_every)
+    alphas = schedules.stack(schedules.constant(0.0), schedules.constant(momentum),
+                             schedules.nesterov_momentum())
+    result = run(problem, optimizers.nesterov(lr, alphas), theta0, steps, record_every=record_every)
     excess = result.loss - problem.min_loss
     slopes = analysis.loglog_slope(result.steps, excess, k_min, k_max)
     window = (result.steps >= k_min) & (result.steps <= k_max)

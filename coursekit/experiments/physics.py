@@ -101,7 +101,7 @@ class EquivalenceResult:
     roundtrip_error: float
 
 
-def momentum_equivalence(lr=(0.01, 0.04, 0.0025), momentum=(0.9, 0.5, 0.99), *, n_steps: int = 200,
+def momentum_equivalence(lr=(0.01, 0.04, 0.0025), momentum=(0.9, 0.5, 0.99), *, steps: int = 200,
                          condition_number: float = 4.0, theta0=(-2.5, 1.5)) -> EquivalenceResult:
     """Run momentum and the particle side by side (claim C15, eqs. 8.15-8.20).
 
@@ -112,14 +112,14 @@ def momentum_equivalence(lr=(0.01, 0.04, 0.0025), momentum=(0.9, 0.5, 0.99), *, 
     alpha = check_interval("momentum", momentum, 0.0, 1.0, high_open=True)
     if alpha.shape != eps.shape:
         raise ValueError(f"momentum must have the shape of lr {eps.shape}, got {alpha.shape}")
-    n_steps = check_int("n_steps", n_steps, low=1)
+    steps = check_int("steps", steps, low=1)
     problem = surface(condition_number)
     theta0 = _vector("theta0", theta0, 2)
 
-    result = run(problem, momentum_optimizer(eps, alpha), theta0, n_steps, keep_path=True)
+    result = run(problem, momentum_optimizer(eps, alpha), theta0, steps, keep_path=True)
     h, c = physics.from_momentum(eps, alpha)
     path = physics.simulate(problem, theta0, np.zeros(2), drag="viscous", coefficient=c, step=h,
-                            n_steps=n_steps)
+                            steps=steps)
     back_eps, back_alpha = physics.to_momentum(h, c)
     roundtrip = max(float(np.max(np.abs(back_eps - eps))), float(np.max(np.abs(back_alpha - alpha))))
     return EquivalenceResult(
@@ -151,18 +151,18 @@ class EulerConvergenceResult:
     reference: np.ndarray
 
 
-def euler_convergence(n_steps=(50, 100, 200, 400, 800, 1600), *, time: float = 5.0,
+def euler_convergence(steps=(50, 100, 200, 400, 800, 1600), *, time: float = 5.0,
                       coefficient: float = 0.5, condition_number: float = 4.0,
                       theta0=(-2.5, 1.5), velocity0=(0.0, 0.0),
                       reference_substeps: int = 1000) -> EulerConvergenceResult:
     """The discrete algorithm tends to the ODE as h → 0 (claim C15).
 
-    For each n, n semi-implicit Euler steps of size h = T/n; the reference
-    is RK4 (error O(h⁴)) with a much finer step. Semi-implicit Euler is a
-    first-order method, so the error at time T is ≈ C h: the fitted order
-    is ≈ 1. Shrinking h at fixed c means ε = h² → 0 and α = 1 − c h → 1.
+    For each n in ``steps``, n semi-implicit Euler steps of size h = T/n;
+    the reference is RK4 (error O(h⁴)) with a much finer step. Semi-implicit
+    Euler is a first-order method, so the error at time T is ≈ C h: the
+    fitted order is ≈ 1. Shrinking h at fixed c means ε = h² → 0 and α = 1 − c h → 1.
     """
-    ns = _check_step_counts("n_steps", n_steps)
+    ns = _check_step_counts("steps", steps)
     T = check_scalar("time", time, 0.0, low_open=True)
     c = check_scalar("coefficient", coefficient, 0.0)
     reference_substeps = check_int("reference_substeps", reference_substeps, low=1)
@@ -171,7 +171,7 @@ def euler_convergence(n_steps=(50, 100, 200, 400, 800, 1600), *, time: float = 5
     velocity0 = _vector("velocity0", velocity0, 2)
     if c * T / ns.min() > 1.0:
         raise ValueError(
-            f"n_steps must be large enough that coefficient * time / n <= 1, got min n = {ns.min()}"
+            f"steps must be large enough that coefficient * time / n <= 1, got min n = {ns.min()}"
         )
 
     ref = physics.integrate(problem, theta0, velocity0, drag="viscous", coefficient=c,
@@ -180,7 +180,7 @@ def euler_convergence(n_steps=(50, 100, 200, 400, 800, 1600), *, time: float = 5
     error = np.empty(ns.size)
     for i, n in enumerate(ns):  # each h needs its own number of steps to reach T
         end = physics.simulate(problem, theta0, velocity0, drag="viscous", coefficient=c,
-                               step=float(h[i]), n_steps=int(n), record_every=int(n)).final_theta
+                               step=float(h[i]), steps=int(n), record_every=int(n)).final_theta
         error[i] = np.linalg.norm(end - ref)
     lr, alpha = physics.to_momentum(h, c)
     return EulerConvergenceResult(step=h, lr=lr, momentum=alpha, error=error,
@@ -340,7 +340,7 @@ def dry_friction_stop(theta0=(2.0, -1.0, 3.5), *, curvature: float = 1.0, coeffi
 
     problem = Quadratic([lam], name="1-D quadratic")
     path = physics.simulate(problem, starts[:, None], np.zeros((starts.size, 1)), drag="dry",
-                            coefficient=c, step=h, n_steps=n, record_every=5)
+                            coefficient=c, step=h, steps=n, record_every=5)
     theta, velocity = path.theta[..., 0], path.velocity[..., 0]
     rest = theta[-1]
     # The particle is at rest from the record after its last record with v ≠ 0.
@@ -410,7 +410,7 @@ def surface_paths(*, coefficient: float = 1.0, step: float = 0.04, time: float =
     times = None
     for drag in LECTURE_DRAGS:  # one drag law per call
         path = physics.simulate(problem, theta0, velocity0, drag=drag, coefficient=c, step=h,
-                                n_steps=n, record_every=2)
+                                steps=n, record_every=2)
         times = path.times
         distance = np.linalg.norm(path.theta, axis=-1)
         speed = np.linalg.norm(path.velocity, axis=-1)
@@ -461,7 +461,7 @@ def phase_portraits(theta0=(1.0, 2.0, 3.0), *, curvature: float = 1.0, coefficie
     theta, velocity, times = {}, {}, None
     for drag in LECTURE_DRAGS:
         path = physics.simulate(problem, starts[:, None], np.zeros((starts.size, 1)), drag=drag,
-                                coefficient=c, step=h, n_steps=n)
+                                coefficient=c, step=h, steps=n)
         theta[drag], velocity[drag], times = path.theta[..., 0], path.velocity[..., 0], path.times
     return PhasePortraitResult(drags=LECTURE_DRAGS, times=times, theta=theta, velocity=velocity,
                                theta0=starts, curvature=lam, coefficient=c, band=c / lam)

@@ -69,6 +69,12 @@ def activation_explorer(
     shape: saturation of tanh shows as peaks at the edges, dead ReLUs as a
     spike at 0), with each layer's std in the legend. Right: std of h_l and
     of the back-propagated ∂J/∂z_l against l, log y (the scale).
+
+    The moving artists, in ``explorer.artists``: ``"histogram 1"``,
+    ``"histogram 2"`` and ``"histogram 3"`` (the distinct layers of 1, ⌈L/2⌉,
+    L in that order; a histogram left over when L < 3 is hidden),
+    ``"legend"`` (its texts give each layer's std), ``"activation std"``,
+    ``"gradient std"`` and ``"title"`` (the right panel's).
     """
     width = check_int("width", width, low=2)
     n_samples = check_int("n_samples", n_samples, low=2)
@@ -171,5 +177,7 @@ def activation_explorer(
         ratio = (act_std[-1] / act_std[0]) ** 2 if act_std[0] > 0 else float("nan")
         std_title.set_text(f"{values['activation']}, ×{scale:.3g}: var(h_L)/var(h_1) = {ratio:.3g}")
 
-    moving = [*hist_lines, legend, act_line, grad_line, std_title]
+    moving = {f"histogram {i + 1}": line for i, line in enumerate(hist_lines)}
+    moving.update({"legend": legend, "activation std": act_line, "gradient std": grad_line,
+                   "title": std_title})
     return Explorer(controls, fig, update, animated=moving)

@@ -17,10 +17,13 @@ import ipywidgets
 import numpy as np
 
 from .. import momentum_theory as theory
+from .. import optimizers
 from .._validation import check_int, check_scalar
 from ..analysis import steps_to_tolerance
 from ..experiments.momentum import rate_map
 from ..plotting import PALETTE
+from ..problems import canyon
+from ..runner import run
 from ..widgets import Explorer, cached, log_slider
 
 __all__ = ["canyon_explorer", "canyon_paths", "count_text", "rate_map_explorer", "rate_text",
@@ -39,26 +42,19 @@ def canyon_paths(lr: float, momentum: float, condition_number: float, steps: int
                  tol: float = 1e-6):
     """(GD path (R, 2), momentum path (R, 2), GD steps, momentum steps) on the canyon.
 
-    Algorithm 8.2 with α = (0, momentum) and the same ε, from θ_0 = THETA0
-    on J(θ) = ½(θ₁² + κ θ₂²). The canyon is axis-aligned, so each
-    coordinate follows its own 2 × 2 recursion
-    (:func:`coursekit.momentum_theory.trajectory`), the same iterates as
-    :func:`coursekit.runner.run` at a fraction of its cost per step. The
-    step counts are the iterations until J − J* stays ≤ ``tol`` (−1:
-    never within ``steps``, or diverged). A diverging path is cut (NaN)
-    once it leaves |θ| ≤ 1e6. Cached on its arguments.
+    One batched run of Algorithm 8.2 (:func:`coursekit.optimizers.momentum`
+    through :func:`coursekit.runner.run`) with the same ε and α = (0,
+    momentum), from θ_0 = THETA0 on J(θ) = ½(θ₁² + κ θ₂²): α = 0 is
+    gradient descent. The step counts are the iterations until J − J*
+    stays ≤ ``tol`` (−1: never within ``steps``, or diverged). A diverging
+    path is NaN from the step the runner finds it diverged. Cached on its
+    arguments.
     """
-    alphas = np.array([0.0, momentum])
-    x1, _ = theory.trajectory(lr, alphas, 1.0, THETA0[0], steps)
-    x2, _ = theory.trajectory(lr, alphas, condition_number, THETA0[1], steps)
-    paths = np.stack([x1, x2], axis=-1)  # (R, 2 methods, 2 coordinates)
-    with np.errstate(over="ignore", invalid="ignore"):
-        excess = 0.5 * (x1 * x1 + condition_number * x2 * x2)
-        gone = np.logical_or.accumulate(~(np.abs(paths) <= 1e6).all(axis=-1), axis=0)
-    paths[gone] = np.nan
-    excess[gone] = np.nan
-    hit = steps_to_tolerance(np.arange(steps + 1), excess, tol)
-    return paths[:, 0], paths[:, 1], int(hit[0]), int(hit[1])
+    problem = canyon(condition_number)
+    result = run(problem, optimizers.momentum(lr, np.array([0.0, momentum])), THETA0, steps,
+                 keep_path=True)
+    hit = steps_to_tolerance(result.steps, result.loss - problem.min_loss, tol)
+    return result.theta[:, 0], result.theta[:, 1], int(hit[0]), int(hit[1])
 
 
 def count_text(gd_steps: int, momentum_steps: int, steps: int, tol: float) -> str:
@@ -78,7 +74,10 @@ def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_n
 
     Both methods use the same ε; gradient descent has α = 0. The contour
     ellipses J = r²/2 (semi-axes r and r/√κ) are moved when κ changes, so
-    no artist is created after the first drawing.
+    no artist is created after the first drawing. The moving artists are
+    named (``Explorer.artists``): ``"contour 0"`` (innermost) to
+    ``"contour 11"``, ``"gd path"``, ``"momentum path"``, ``"start"``,
+    ``"minimum"``, ``"caption"`` and ``"title"``.
     """
     lr = check_scalar("lr", lr, 1e-4, 0.2)
     momentum = check_scalar("momentum", momentum, 0.0, 0.99)
@@ -128,7 +127,9 @@ def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_n
         "condition_number": log_slider("condition number κ", 2.0, 200.0, condition_number),
     }
     # Drawn over a kept background in this order (the markers stay on top of the paths).
-    moving = [*ellipses, gd_line, m_line, start, minimum, caption, title]
+    moving = {f"contour {i}": line for i, line in enumerate(ellipses)}
+    moving.update({"gd path": gd_line, "momentum path": m_line, "start": start, "minimum": minimum,
+                   "caption": caption, "title": title})
     return Explorer(controls, fig, update, animated=moving)
 
 
@@ -164,7 +165,9 @@ def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number
 
     The map shows :func:`relative_speed` on a fixed colour scale. It is
     computed once per κ (cached); a κ move swaps the image data and moves the
-    optimum, an (ε, α) move only moves the marker and the text.
+    optimum, an (ε, α) move only moves the marker and the text. The moving
+    artists are named (``Explorer.artists``): ``"image"``, ``"edge"``,
+    ``"optimum"``, ``"marker"``, ``"caption"`` and ``"title"``.
     """
     lr_L = check_scalar("lr_L", lr_L, 0.01, 4.0)
     momentum = check_scalar("momentum", momentum, 0.0, 0.99)
@@ -215,4 +218,6 @@ def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number
         "condition_number": log_slider("condition number κ", 2.0, 1e4, condition_number),
     }
     # The image changes with κ; the white edge and the markers are drawn over it.
-    return Explorer(controls, fig, update, animated=[image, edge, best, marker, caption, title])
+    moving = {"image": image, "edge": edge, "optimum": best, "marker": marker, "caption": caption,
+              "title": title}
+    return Explorer(controls, fig, update, animated=moving)

@@ -3,20 +3,20 @@
 :func:`canyon_explorer`: momentum (Algorithm 8.2) against Nesterov
 (Algorithm 8.3) on the canyon of Figure 8.5, with sliders for ε and α; the
 two paths move live and a line of text gives the iterations each needs to
-bring J(θ_k) − J* below a tolerance.
+bring J(θ_k) − J* below a tolerance. The runs themselves are
+:func:`coursekit.experiments.nesterov.canyon_runs`, which needs no widgets.
 """
 
 from __future__ import annotations
 
 import ipywidgets
 import matplotlib.pyplot as plt
-import numpy as np
 
-from .. import analysis, optimizers
+from .. import analysis
 from .._validation import check_finite, check_int, check_scalar
+from ..experiments.nesterov import canyon_runs
 from ..plotting import contour_paths
 from ..problems import canyon
-from ..runner import run
 from ..widgets import Explorer, cached, log_slider
 
 __all__ = ["canyon_explorer", "hitting_text"]
@@ -40,12 +40,15 @@ def canyon_explorer(condition_number: float = 50.0, lr: float = 0.015, momentum:
     """Momentum vs Nesterov on J = ½(θ_1² + κ θ_2²) with ε and α sliders.
 
     Both start at θ_0 with v = 0 and run ``steps`` updates of eqs. 8.15-8.16
-    (momentum) and 8.21-8.22 (Nesterov). Moving a slider re-runs both
-    (cached per (ε, α)) and moves the existing lines and text.
+    (momentum) and 8.21-8.22 (Nesterov), through
+    :func:`coursekit.experiments.nesterov.canyon_runs`. Moving a slider
+    re-runs both (cached per (ε, α)) and moves the existing lines and text.
 
     Returns
     -------
-    Explorer with controls ``lr`` (ε, log scale) and ``momentum`` (α).
+    Explorer with controls ``lr`` (ε, log scale) and ``momentum`` (α), and
+    artists ``"momentum line"``, ``"nesterov line"`` (and ``... start``,
+    ``... end`` for their markers) and ``"text"``.
     """
     problem = canyon(condition_number)
     lr = check_scalar("lr", lr, 1e-3, 0.08)
@@ -57,43 +60,38 @@ def canyon_explorer(condition_number: float = 50.0, lr: float = 0.015, momentum:
         raise ValueError(f"theta0 must have shape (2,), got shape {start.shape}")
 
     @cached
-    def trajectories(lr_value, alpha):
-        out = {}
-        for name, factory in (("momentum", optimizers.momentum), ("Nesterov", optimizers.nesterov)):
-            out[name] = run(problem, factory(lr_value, alpha), start, steps, keep_path=True)
-        return out
+    def runs(lr_value, momentum_value):
+        return canyon_runs(lr_value, momentum_value, condition_number=condition_number, steps=steps,
+                           theta0=start)
 
-    first = trajectories(lr, momentum)
+    first = runs(lr, momentum)
+    labels = {"momentum": "momentum (Algorithm 8.2)", "nesterov": "Nesterov (Algorithm 8.3)"}
     with plt.ioff():
-        fig, ax = contour_paths(problem, [first["momentum"].theta, first["Nesterov"].theta],
-                                ["momentum (Algorithm 8.2)", "Nesterov (Algorithm 8.3)"],
-                                extent=(-1.2, 1.2, -0.8, 0.8), markers=False,
-                                levels=12, title="Momentum vs Nesterov on the canyon: move ε and α")
-    # contour_paths draws each path, then its start and (for R > 1) its last point.
-    momentum_line, nesterov_line = ax.get_lines()[0], ax.get_lines()[3]
-    momentum_end, nesterov_end = ax.get_lines()[2], ax.get_lines()[5]
-    starts = [ax.get_lines()[1], ax.get_lines()[4]]
+        drawn = contour_paths(problem, [first[name].theta for name in labels], list(labels.values()),
+                              extent=(-1.2, 1.2, -0.8, 0.8), markers=False,
+                              levels=12, title="Momentum vs Nesterov on the canyon: move ε and α")
+    fig, ax = drawn
+    paths = {name: drawn.paths[label] for name, label in labels.items()}
     # A fixed place: the default "best" searches all the contour data on every draw.
     ax.get_legend().set_loc("upper right")
     text = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize="small", va="bottom",
                    bbox=dict(facecolor="white", alpha=0.85, edgecolor="0.7"))
 
     def update(values):
-        runs = trajectories(values["lr"], values["momentum"])
-        for line, end, result in ((momentum_line, momentum_end, runs["momentum"]),
-                                  (nesterov_line, nesterov_end, runs["Nesterov"])):
-            path = result.theta
-            line.set_data(path[:, 0], path[:, 1])
-            finite = path[np.isfinite(path).all(axis=1)]
-            end.set_data(finite[-1:, 0], finite[-1:, 1])
+        now = runs(values["lr"], values["momentum"])
+        for name, artists in paths.items():
+            artists.set_path(now[name].theta)
         text.set_text(f"iterations to J − J* ≤ {tol:g}:\n"
-                      + hitting_text("momentum", runs["momentum"], tol) + "\n"
-                      + hitting_text("Nesterov", runs["Nesterov"], tol))
+                      + hitting_text("momentum", now["momentum"], tol) + "\n"
+                      + hitting_text("Nesterov", now["nesterov"], tol))
 
     controls = {
         "lr": log_slider("learning rate ε", 1e-3, 0.08, lr),
         "momentum": ipywidgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01,
                                            description="momentum α"),
     }
-    moving = [momentum_line, nesterov_line, *starts, momentum_end, nesterov_end, text]
+    # Drawn over a kept background in this order: the markers stay on top of both paths.
+    moving = {f"{name} {part}": getattr(artists, part)
+              for part in ("line", "start", "end") for name, artists in paths.items()}
+    moving["text"] = text
     return Explorer(controls, fig, update, animated=moving)

@@ -25,16 +25,16 @@ _EXTENT = (-3.5, 3.5, -2.2, 2.2)
 
 @cached(maxsize=128)
 def simulate_drag(drag: str, coefficient: float, velocity0: tuple, theta0: tuple = (-2.5, 1.5),
-                  condition_number: float = 4.0, step: float = 0.05, n_steps: int = 500):
+                  condition_number: float = 4.0, step: float = 0.05, steps: int = 500):
     """The particle on J = ½(θ₁² + κθ₂²) under one drag (eqs. 8.18-8.20), memoized.
 
     Semi-implicit Euler (:func:`coursekit.physics.simulate`) with time step
-    h = ``step``. Returns (theta, velocity), each of shape (n_steps + 1, 2),
+    h = ``step``. Returns (theta, velocity), each of shape (steps + 1, 2),
     read-only.
     """
     problem = experiments.surface(condition_number)
     path = physics.simulate(problem, np.array(theta0, dtype=float), np.array(velocity0, dtype=float),
-                            drag=drag, coefficient=coefficient, step=step, n_steps=n_steps)
+                            drag=drag, coefficient=coefficient, step=step, steps=steps)
     return path.theta, path.velocity
 
 
@@ -48,6 +48,8 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
     contours of J = ½(θ₁² + κθ₂²), with the dry-friction band ‖∇J‖ ≤ c
     shaded when dry friction is chosen. Right: θ_i against v_i for both
     coordinates. The text reports the distance to θ* and the speed at time T.
+    The moving artists are named (``Explorer.artists``): ``"path"``,
+    ``"end"`` (θ(T)), ``"band"``, ``"phase1"``, ``"phase2"`` and ``"status"``.
     """
     if drag not in experiments.LECTURE_DRAGS:
         raise ValueError(f"drag must be one of {experiments.LECTURE_DRAGS}, got {drag!r}")
@@ -61,13 +63,13 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
     kappa = check_scalar("condition_number", condition_number, 1.0)
     h = check_scalar("step", step, 0.0, 0.05, low_open=True)
     T = check_scalar("time", time, 0.0, low_open=True)
-    n_steps = int(np.ceil(T / h))
+    steps = int(np.ceil(T / h))
     start_key = tuple(float(x) for x in start)
     problem = experiments.surface(kappa)
 
     def compute(values):
         return simulate_drag(values["drag"], float(values["coefficient"]),
-                             (float(values["v1"]), float(values["v2"])), start_key, kappa, h, n_steps)
+                             (float(values["v1"]), float(values["v2"])), start_key, kappa, h, steps)
 
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -75,21 +77,22 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
 
     with plt.ioff():
         fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 3.6), dpi=80, layout="constrained")
-        contour_paths(problem, [np.array([start])], extent=_EXTENT, ax=left, markers=False, levels=12)
+        drawn = contour_paths(problem, [np.array([start])], extent=_EXTENT, ax=left, markers=False,
+                              levels=12)
         (path_line,) = left.plot([], [], color=PALETTE[0], linewidth=1.5, label="path θ(t)")
         (end_marker,) = left.plot([], [], "o", color=PALETTE[0], markeredgecolor="black", label="θ(T)")
         (band_line,) = left.plot([], [], color=PALETTE[4], linewidth=2.0, label="dry band ‖∇J‖ = c")
         # Legend entries in black: the lines take the colour of the chosen drag.
         left.legend(handles=[Line2D([], [], color="black", label="path θ(t)"),
                              Line2D([], [], color="black", marker="o", linestyle="none", label="θ(T)"),
-                             band_line, left.get_lines()[-4]],
+                             band_line, drawn.minimizer],
                     fontsize="small", loc="upper right")
         left.set_title(f"Path on J = ½(θ₁² + {kappa:g} θ₂²)", fontsize="medium")
         (phase1,) = right.plot([], [], color=PALETTE[0], linewidth=1.2, label="θ₁ against v₁")
         (phase2,) = right.plot([], [], color=PALETTE[0], linewidth=1.2, linestyle="--",
                                label="θ₂ against v₂")
-        right.plot(0.0, 0.0, "*", color=PALETTE[7], markeredgecolor="black", markersize=12,
-                   label="θ* at rest")
+        (rest,) = right.plot(0.0, 0.0, "*", color=PALETTE[7], markeredgecolor="black", markersize=12,
+                             label="θ* at rest")
         right.set_xlim(-4.0, 4.0)
         right.set_ylim(-6.0, 6.0)
         right.set_xlabel("position θ_i")
@@ -98,7 +101,7 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
         right.grid(True, alpha=0.3)
         right.legend(handles=[Line2D([], [], color="black", label="θ₁ against v₁"),
                               Line2D([], [], color="black", linestyle="--", label="θ₂ against v₂"),
-                              right.get_lines()[-1]], fontsize="small", loc="upper right")
+                              rest], fontsize="small", loc="upper right")
         status = fig.suptitle("")
         for ax in (left, right):  # fewer tick labels: text dominates the cost of a redraw
             ax.xaxis.set_major_locator(MaxNLocator(5))
@@ -136,5 +139,6 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
         "v2": ipywidgets.FloatSlider(value=float(v0[1]), min=-3.0, max=3.0, step=0.1,
                                      description="v₀ along θ₂"),
     }
-    moving = [path_line, end_marker, band_line, phase1, phase2, status]
+    moving = {"path": path_line, "end": end_marker, "band": band_line, "phase1": phase1,
+              "phase2": phase2, "status": status}
     return Explorer(controls, fig, update, animated=moving)

@@ -4,7 +4,8 @@
 learning curve of a short SGD run on the digits (softmax regression, the
 linear schedule of eq. 8.14), next to the curves of the sweep's best-early
 and best-final ε_0, and a panel of the sweep's loss against ε_0 with a
-marker at the current ε_0.
+marker at the current ε_0. The curves come from
+:func:`coursekit.experiments.tuning.short_run`.
 """
 
 from __future__ import annotations
@@ -12,38 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_int, check_scalar
-from ..experiments.tuning import SweepResult
-from ..problems import digits_softmax
-from ..optimizers import sgd
+from ..experiments.tuning import SweepResult, short_run
 from ..plotting import FIGSIZE, PALETTE
-from ..runner import run
-from ..schedules import linear_decay
 from ..widgets import Explorer, log_slider
 
-__all__ = ["learning_rate_explorer", "short_run"]
+__all__ = ["learning_rate_explorer"]
 
 _LOW, _HIGH = 1e-3, 30.0
 _SLIDER_STEPS = 36  # about 8 positions per decade
-
-
-def short_run(lr0, *, steps: int = 200, batch_size: int = 32, final_fraction: float = 0.01,
-              l2: float = 1e-3, seed: int = 0, record_every: int = 5):
-    """(steps, loss) of SGD with ε_k linear from ε_0 to ``final_fraction``·ε_0 over ``steps`` (eq. 8.14).
-
-    ``lr0`` is a number or an array (one trajectory per entry, in one runner
-    call). Minibatches of size m = ``batch_size`` from
-    ``np.random.default_rng(seed)``, the same minibatch for every entry
-    (common random numbers), so entry j equals the run of ``lr0[j]`` alone;
-    θ_0 = 0 on :func:`coursekit.problems.digits_softmax`.
-    Returns the recorded k (R,) and J(θ_k) of shape (R,) or (R, len(lr0)).
-    """
-    lr0 = np.asarray(lr0, dtype=float)
-    steps = check_int("steps", steps, low=1)
-    problem = digits_softmax(l2=l2)
-    schedule = linear_decay(lr0, final_fraction * lr0, steps)
-    result = run(problem, sgd(schedule), np.zeros(problem.dim), steps, batch_size=batch_size,
-                 rng=np.random.default_rng(seed), noise="common", record_every=record_every)
-    return result.steps, result.loss
 
 
 def learning_rate_explorer(sweep: SweepResult, *, lr: float | None = None, steps: int = 200,
@@ -58,6 +35,10 @@ def learning_rate_explorer(sweep: SweepResult, *, lr: float | None = None, steps
     budget against ε_0, both argmins dashed, and a vertical line at the
     current ε_0. The settings (minibatch size, weight decay, ε_τ/ε_0) are
     those of ``sweep``. ``lr`` is the initial ε_0 (default: the best-early one).
+
+    The moving artists are ``explorer.artists["curve"]`` (the live curve),
+    ``["marker"]`` (the vertical line in the sweep panel) and ``["readout"]``
+    (the text under the curve).
     """
     import matplotlib.pyplot as plt
 
@@ -123,4 +104,5 @@ def learning_rate_explorer(sweep: SweepResult, *, lr: float | None = None, steps
         readout.set_text(f"ε₀ = {lr0:.3g}: J after {steps} steps = {last:.4f}, "
                          f"J rose at {np.mean(np.diff(loss) > 0):.0%} of records")
 
-    return Explorer({"lr": slider}, fig, update, animated=[live, marker, readout])
+    return Explorer({"lr": slider}, fig, update,
+                    animated={"curve": live, "marker": marker, "readout": readout})

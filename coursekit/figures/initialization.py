@@ -1,7 +1,8 @@
 """Figures of the lecture on parameter initialization (book section 8.4).
 
 Each function takes a result of :mod:`coursekit.experiments.initialization`
-and returns ``(fig, ax)`` or ``(fig, axes)``.
+and returns a :class:`~coursekit.plotting.Drawn`, which unpacks as
+``(fig, ax)`` or ``(fig, axes)`` and names its lines.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from ..experiments.initialization import (
     LinearProductResult,
     PropagationResult,
 )
-from ..plotting import FIGSIZE, PALETTE, learning_curves
+from ..plotting import FIGSIZE, PALETTE, Drawn, learning_curves
 
 __all__ = ["comparison_curves", "propagation", "singular_value_spread"]
 
@@ -22,32 +23,35 @@ _COLORS = PALETTE + ("#999999",)
 _MARKERS = ("o", "s", "^", "v", "D", "x", "+", "*", "P")
 
 
-
-def comparison_curves(result: ComparisonResult, *, seed: int = 0, ax=None):
+def comparison_curves(result: ComparisonResult, *, seed: int = 0, ax=None) -> Drawn:
     """Training cost J(θ_k) of every scheme for one seed (claim C21), log y.
 
     Diverged runs end with a cross (:func:`coursekit.plotting.learning_curves`).
     The y axis is cut at 10³ so that the astronomically large start of a
-    huge initialization does not flatten the other curves.
+    huge initialization does not flatten the other curves. Lines:
+    ``"curves"``, one per scheme of ``result.labels``.
     """
     check_instance("result", result, ComparisonResult)
     seed = check_int("seed", seed, low=0, high=result.loss.shape[2] - 1)
-    fig, ax = learning_curves(
+    curves = learning_curves(
         result.steps, result.loss[:, :, seed], list(result.labels), ax=ax,
         colors=[_COLORS[i % len(_COLORS)] for i in range(len(result.labels))],
         ylabel="training cost J(θ_k) (nats)",
         title="Same optimizer, different starts: stuck, slow, fast, poor or diverged",
     )
+    fig, ax = curves
     ax.set_ylim(top=1e3)
     ax.legend(fontsize="x-small", ncols=2, framealpha=0.9, loc="lower left")
-    return fig, ax
+    return Drawn(fig, ax, {"curves": tuple(curves.lines.values())})
 
 
-def propagation(result: PropagationResult, *, quantity: str = "activation"):
+def propagation(result: PropagationResult, *, quantity: str = "activation") -> Drawn:
     """Per-layer std of activations (or gradients) for each scheme, one panel per activation.
 
     ``quantity`` is "activation" (std of h_l) or "gradient" (std of ∂J/∂z_l).
-    Log y: a straight line is a constant factor per layer.
+    Log y: a straight line is a constant factor per layer. Lines: one entry
+    per activation of ``result.activations`` (e.g. ``"tanh"``), each a tuple
+    with one line per scheme of ``result.labels``.
     """
     check_instance("result", result, PropagationResult)
     if quantity not in ("activation", "gradient"):
@@ -58,11 +62,14 @@ def propagation(result: PropagationResult, *, quantity: str = "activation"):
     n_panels = len(result.activations)
     fig, axes = plt.subplots(1, n_panels, figsize=(FIGSIZE[0] * 1.6, FIGSIZE[1]),
                              layout="constrained", sharey=True, squeeze=False)
-    axes = axes[0]
+    axes = tuple(axes[0])
+    lines = {}
     for a, (ax, activation) in enumerate(zip(axes, result.activations)):
+        panel = []
         for s, label in enumerate(result.labels):
-            ax.plot(result.layers, data[a, s], marker=_MARKERS[s % len(_MARKERS)], markersize=4,
-                    color=_COLORS[s % len(_COLORS)], label=label, alpha=0.9)
+            panel += ax.plot(result.layers, data[a, s], marker=_MARKERS[s % len(_MARKERS)],
+                             markersize=4, color=_COLORS[s % len(_COLORS)], label=label, alpha=0.9)
+        lines[activation] = tuple(panel)
         ax.set_yscale("log", nonpositive="mask")
         ax.set_xlabel("layer l")
         ax.set_title(f"{activation}, width {result.width}")
@@ -75,11 +82,14 @@ def propagation(result: PropagationResult, *, quantity: str = "activation"):
         fig.suptitle("Forward: activations vanish or explode unless the scale fits the activation")
     else:
         fig.suptitle("Backward: gradients shrink or grow layer by layer in the same way")
-    return fig, axes
+    return Drawn(fig, axes, lines)
 
 
-def singular_value_spread(result: LinearProductResult, *, ax=None):
-    """σ_max/σ_min of W_1⋯W_L versus depth L: orthogonal stays at 1, Gaussian explodes."""
+def singular_value_spread(result: LinearProductResult, *, ax=None) -> Drawn:
+    """σ_max/σ_min of W_1⋯W_L versus depth L: orthogonal stays at 1, Gaussian explodes.
+
+    Lines: ``"orthogonal"`` and ``"gaussian"``.
+    """
     check_instance("result", result, LinearProductResult)
     if ax is None:
         import matplotlib.pyplot as plt
@@ -87,10 +97,10 @@ def singular_value_spread(result: LinearProductResult, *, ax=None):
         fig, ax = plt.subplots(figsize=FIGSIZE, layout="constrained")
     else:
         fig = ax.figure
-    ax.plot(result.depths, result.orthogonal_ratio, marker="o", color=PALETTE[0],
-            label=f"orthogonal × gain {result.gain:g}")
-    ax.plot(result.depths, result.gaussian_ratio, marker="s", color=PALETTE[1],
-            label="Gaussian N(0, gain²/m)")
+    (orthogonal,) = ax.plot(result.depths, result.orthogonal_ratio, marker="o", color=PALETTE[0],
+                            label=f"orthogonal × gain {result.gain:g}")
+    (gaussian,) = ax.plot(result.depths, result.gaussian_ratio, marker="s", color=PALETTE[1],
+                          label="Gaussian N(0, gain²/m)")
     ax.set_yscale("log")
     ax.set_xticks(result.depths)
     ax.set_xlabel("depth L (number of layers)")
@@ -98,4 +108,4 @@ def singular_value_spread(result: LinearProductResult, *, ax=None):
     ax.set_title("Deep linear nets: orthogonal layers keep every direction's scale")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small")
-    return fig, ax
+    return Drawn(fig, ax, {"orthogonal": orthogonal, "gaussian": gaussian})

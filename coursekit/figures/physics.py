@@ -1,9 +1,17 @@
 """Figures of the lecture on momentum as physics (section 8.3.2, eqs. 8.18-8.20).
 
 Each function takes a result of :mod:`coursekit.experiments.physics` and
-returns ``(fig, ax)`` or ``(fig, axes)``. Colours: viscous, turbulent and
-dry drag keep the first three colours of :data:`coursekit.plotting.PALETTE`
-in every figure.
+returns a :class:`~coursekit.plotting.Drawn`, which unpacks as
+``(fig, ax)`` or ``(fig, axes)`` and names its lines (listed in each
+docstring). Colours: viscous, turbulent and dry drag keep the first three
+colours of :data:`coursekit.plotting.PALETTE` in every figure.
+
+>>> import matplotlib.pyplot as plt
+>>> drawn = coasting(experiments.coasting(t_max=100.0, fit_from=10.0))
+>>> fig, ax = drawn
+>>> list(drawn.lines["viscous limit"].get_ydata())  # v₀/c, with v₀ = 1 and c = 0.5
+[2.0, 2.0]
+>>> plt.close(fig)
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import numpy as np
 
 from .._validation import check_instance
 from ..experiments import physics as experiments
-from ..plotting import FIGSIZE, PALETTE, contour_paths
+from ..plotting import FIGSIZE, PALETTE, Drawn, contour_paths
 
 __all__ = ["coasting", "drag_paths", "dry_friction", "euler_convergence", "phase_portraits"]
 
@@ -28,87 +36,112 @@ def _subplots(ncols: int = 1, width: float | None = None):
     return plt.subplots(1, ncols, figsize=size, layout="constrained")
 
 
-def euler_convergence(result):
-    """Error at time T of the Euler iterates against h, log-log, with the fitted order (C15)."""
+def euler_convergence(result) -> Drawn:
+    """Error at time T of the Euler iterates against h, log-log, with the fitted order (C15).
+
+    Lines: ``"error"`` and ``"order 1 guide"``.
+    """
     check_instance("result", result, experiments.EulerConvergenceResult)
     fig, ax = _subplots()
     h, err = result.step, result.error
-    ax.loglog(h, err, "o-", color=PALETTE[0], label=f"semi-implicit Euler (fitted order {result.order:.2f})")
+    (error,) = ax.loglog(h, err, "o-", color=PALETTE[0],
+                         label=f"semi-implicit Euler (fitted order {result.order:.2f})")
     # A slope-1 guide through the smallest step.
-    ax.loglog(h, err[-1] * h / h[-1], "--", color="0.4", label="order 1 guide: error ∝ h")
+    (guide,) = ax.loglog(h, err[-1] * h / h[-1], "--", color="0.4", label="order 1 guide: error ∝ h")
     ax.set_xlabel("time step h  (ε = h², α = 1 − c h)")
     ax.set_ylabel(f"‖θ_Euler(T) − θ_ODE(T)‖ at T = {result.time:g}")
     ax.set_title("Momentum tends to the particle's motion: error ∝ h")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize="small")
-    return fig, ax
+    return Drawn(fig, ax, {"error": error, "order 1 guide": guide})
 
 
-def coasting(result):
-    """Distance travelled against time under turbulent and viscous drag (C16), log time axis."""
+def coasting(result) -> Drawn:
+    """Distance travelled against time under turbulent and viscous drag (C16), log time axis.
+
+    Lines: ``"turbulent"``, ``"closed form"``, ``"viscous"`` and ``"viscous limit"``.
+    """
     check_instance("result", result, experiments.CoastResult)
     fig, ax = _subplots()
     t = result.times[1:]
     c = result.coefficient
-    ax.plot(t, result.distance_turbulent[1:], color=DRAG_COLORS["turbulent"], linewidth=2.5,
-            label=f"turbulent −c|v|v (RK4), fitted slope {result.slope:.3f} per unit ln t")
-    ax.plot(t, result.closed_form[1:], "--", color="black", linewidth=1.2,
-            label="closed form (1/c) ln(1 + c v₀ t)")
-    ax.plot(result.viscous_times[1:], result.distance_viscous[1:], color=DRAG_COLORS["viscous"],
-            linewidth=2.0, label="viscous −c v (RK4)")
-    ax.axhline(result.viscous_limit, color=DRAG_COLORS["viscous"], linestyle=":",
-               label=f"viscous limit v₀/c = {result.viscous_limit:g}")
+    lines = {}
+    (lines["turbulent"],) = ax.plot(
+        t, result.distance_turbulent[1:], color=DRAG_COLORS["turbulent"], linewidth=2.5,
+        label=f"turbulent −c|v|v (RK4), fitted slope {result.slope:.3f} per unit ln t")
+    (lines["closed form"],) = ax.plot(t, result.closed_form[1:], "--", color="black", linewidth=1.2,
+                                      label="closed form (1/c) ln(1 + c v₀ t)")
+    (lines["viscous"],) = ax.plot(result.viscous_times[1:], result.distance_viscous[1:],
+                                  color=DRAG_COLORS["viscous"], linewidth=2.0, label="viscous −c v (RK4)")
+    lines["viscous limit"] = ax.axhline(result.viscous_limit, color=DRAG_COLORS["viscous"], linestyle=":",
+                                        label=f"viscous limit v₀/c = {result.viscous_limit:g}")
     ax.set_xscale("log")
     ax.set_xlabel("time t (log scale)")
     ax.set_ylabel("distance travelled x(t)")
     ax.set_title(f"Turbulent drag never stops the particle: x ≈ (1/c) ln t (c = {c:g})")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small", loc="upper left")
-    return fig, ax
+    return Drawn(fig, ax, lines)
 
 
-def dry_friction(result):
-    """Position against time under dry friction, with the band |θ| ≤ c/λ where it can stop (C17)."""
+def dry_friction(result) -> Drawn:
+    """Position against time under dry friction, with the band |θ| ≤ c/λ where it can stop (C17).
+
+    Lines: ``"position"`` and ``"rest point"`` (the closed form's, a marker
+    at the right edge), one per particle in the order of ``result.theta0``,
+    and ``"minimum"``.
+    """
     check_instance("result", result, experiments.DryFrictionResult)
     fig, ax = _subplots(width=9.0)
     b = result.band
     ax.axhspan(-b, b, color=PALETTE[4], alpha=0.25,
                label=f"band |∇J(θ)| ≤ c, i.e. |θ| ≤ c/λ = {b:g}")
-    ax.axhline(0.0, color="black", linewidth=0.8, linestyle=":", label="minimum θ* = 0")
+    minimum = ax.axhline(0.0, color="black", linewidth=0.8, linestyle=":", label="minimum θ* = 0")
     colors = [PALETTE[i % len(PALETTE)] for i in (0, 1, 3, 5, 6)]
+    positions, rest_points = [], []
     for j in range(result.theta.shape[1]):
         color = colors[j % len(colors)]
-        ax.plot(result.times, result.theta[:, j], color=color, linewidth=1.5,
-                label=f"θ₀ = {result.theta0[j]:g}: stops at {result.rest_point[j]:.3f}")
-        ax.plot(result.times[-1], result.predicted[j], marker="<", markersize=9, color=color,
-                markeredgecolor="black", linestyle="none", clip_on=False,
-                label="_nolegend_" if j else "closed-form rest point")
+        positions += ax.plot(result.times, result.theta[:, j], color=color, linewidth=1.5,
+                             label=f"θ₀ = {result.theta0[j]:g}: stops at {result.rest_point[j]:.3f}")
+        rest_points += ax.plot(result.times[-1], result.predicted[j], marker="<", markersize=9, color=color,
+                               markeredgecolor="black", linestyle="none", clip_on=False,
+                               label="_nolegend_" if j else "closed-form rest point")
     ax.set_xlabel("time t")
     ax.set_ylabel("position θ(t)")
     ax.set_title("Dry friction stops the particle where |∇J| ≤ c, short of the minimum")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return fig, ax
+    return Drawn(fig, ax, {"position": tuple(positions), "rest point": tuple(rest_points),
+                           "minimum": minimum})
 
 
-def phase_portraits(result):
-    """Three panels, position θ against velocity v, one per drag."""
+def phase_portraits(result) -> Drawn:
+    """Three panels, position θ against velocity v, one per drag.
+
+    Lines: one entry per drag (``"viscous"``, ``"turbulent"``, ``"dry"``),
+    each a tuple with one (θ, v) curve per starting point in the order of
+    ``result.theta0``, and ``"dry band"`` (the segment |θ| ≤ c/λ).
+    """
     check_instance("result", result, experiments.PhasePortraitResult)
     fig, axes = _subplots(len(result.drags), width=12.0)
     titles = {"viscous": "viscous −c v: spirals into (0, 0)",
               "turbulent": "turbulent −c|v|v: spirals in ever more slowly",
               "dry": "dry −c v/|v|: stops on |θ| ≤ c/λ"}
     styles = ["-", "--", ":"]
+    lines = {}
     for ax, drag in zip(axes, result.drags):
         theta, velocity = result.theta[drag], result.velocity[drag]
+        curves = []
         for j in range(theta.shape[1]):
-            ax.plot(theta[:, j], velocity[:, j], styles[j % 3], color=DRAG_COLORS[drag], linewidth=1.2,
-                    label=f"θ₀ = {result.theta0[j]:g}")
+            curves += ax.plot(theta[:, j], velocity[:, j], styles[j % 3], color=DRAG_COLORS[drag],
+                              linewidth=1.2, label=f"θ₀ = {result.theta0[j]:g}")
             ax.plot(theta[-1, j], velocity[-1, j], "o", color=DRAG_COLORS[drag], markeredgecolor="black",
                     markersize=5, label="_nolegend_")
+        lines[drag] = tuple(curves)
         if drag == "dry":
-            ax.plot([-result.band, result.band], [0.0, 0.0], color=PALETTE[4], linewidth=6, alpha=0.6,
-                    solid_capstyle="butt", label=f"|θ| ≤ c/λ = {result.band:g}")
+            (lines["dry band"],) = ax.plot([-result.band, result.band], [0.0, 0.0], color=PALETTE[4],
+                                           linewidth=6, alpha=0.6, solid_capstyle="butt",
+                                           label=f"|θ| ≤ c/λ = {result.band:g}")
         ax.plot(0.0, 0.0, "*", color=PALETTE[7], markeredgecolor="black", markersize=12, label="θ* at rest")
         ax.set_title(titles[drag], fontsize="medium")
         ax.set_xlabel("position θ")
@@ -117,17 +150,22 @@ def phase_portraits(result):
         ax.legend(fontsize="x-small", loc="lower left")
     fig.suptitle(f"Phase portraits on J = λθ²/2 (λ = {result.curvature:g}, c = {result.coefficient:g}): "
                  "only viscous drag both reaches θ* and settles quickly")
-    return fig, axes
+    return Drawn(fig, tuple(axes), lines)
 
 
-def drag_paths(result):
-    """Left: the three paths on the cost's contours. Right: distance to θ* against time (C17, C18)."""
+def drag_paths(result) -> Drawn:
+    """Left: the three paths on the cost's contours. Right: distance to θ* against time (C17, C18).
+
+    Lines: ``"<drag> path"`` (left) and ``"<drag> distance"`` (right) for
+    each drag of ``result.drags``, e.g. ``"dry path"``.
+    """
     check_instance("result", result, experiments.SurfacePathsResult)
     fig, (left, right) = _subplots(2, width=12.0)
     problem = experiments.surface(result.condition_number)
     paths = [result.theta[d] for d in result.drags]
-    contour_paths(problem, paths, [f"{d} (c = {result.coefficient:g})" for d in result.drags],
-                  ax=left, markers=False, extent=(-3.0, 3.0, -1.8, 1.8), levels=12)
+    drawn = contour_paths(problem, paths, [f"{d} (c = {result.coefficient:g})" for d in result.drags],
+                          ax=left, markers=False, extent=(-3.0, 3.0, -1.8, 1.8), levels=12)
+    lines = {f"{d} path": path.line for d, path in zip(result.drags, drawn.paths.values())}
     # The dry-friction band ‖∇J‖ = ‖Hθ‖ ≤ c: an ellipse with semi-axes c/λ_i.
     phi = np.linspace(0.0, 2.0 * np.pi, 200)
     lam = problem.eigenvalues
@@ -140,8 +178,9 @@ def drag_paths(result):
 
     for drag in result.drags:
         d = result.distance[drag]
-        right.plot(result.times, np.where(d > 0, d, np.nan), color=DRAG_COLORS[drag], linewidth=1.5,
-                   label=f"{drag}: final ‖θ − θ*‖ = {result.final_distance[drag]:.2g}")
+        (lines[f"{drag} distance"],) = right.plot(
+            result.times, np.where(d > 0, d, np.nan), color=DRAG_COLORS[drag], linewidth=1.5,
+            label=f"{drag}: final ‖θ − θ*‖ = {result.final_distance[drag]:.2g}")
     right.set_yscale("log")
     right.set_xlabel("time t")
     right.set_ylabel("distance to the minimum ‖θ(t) − θ*‖")
@@ -149,4 +188,4 @@ def drag_paths(result):
     right.grid(True, which="major", alpha=0.3)
     right.legend(fontsize="small")
     fig.suptitle("Viscous drag settles at the minimum; turbulent is too weak, dry friction too strong")
-    return fig, (left, right)
+    return Drawn(fig, (left, right), lines)

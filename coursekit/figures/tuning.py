@@ -5,6 +5,9 @@
 - :func:`sweep_figure`: loss after the first iterations and after the whole
   budget against ε_0 (mean ± seed range), with both argmins marked, and the
   steps needed to reach a target cost (C5).
+
+Both return a :class:`~coursekit.plotting.Drawn`: it unpacks as
+``(fig, ax)`` and names its lines.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..experiments.tuning import CurvesResult, SweepResult
-from ..plotting import FIGSIZE, PALETTE, learning_curves
+from ..plotting import FIGSIZE, PALETTE, Drawn, learning_curves
 
 __all__ = ["curves_figure", "sweep_figure"]
 
@@ -22,37 +25,41 @@ def _regime_labels(result: CurvesResult) -> list[str]:
     return [f"ε = {lr:g} ({names.get(i, 'good')})" for i, lr in enumerate(result.lrs)]
 
 
-def curves_figure(result: CurvesResult):
+def curves_figure(result: CurvesResult) -> Drawn:
     """J(θ_k) of SGD for each constant ε of a :class:`CurvesResult`, log y.
 
     The smallest ε is labelled "too small", the largest "too large", the
-    others "good". A dotted line marks J(θ_0). Returns ``(fig, ax)``.
+    others "good". A dotted line marks J(θ_0). Lines: ``"curves"`` (one per
+    ε of ``result.lrs``) and ``"start"`` (J(θ_0)).
     """
     if not isinstance(result, CurvesResult):
         raise TypeError(f"result must be a CurvesResult, got {type(result).__name__}")
-    fig, ax = learning_curves(
+    curves = learning_curves(
         result.steps, result.loss, _regime_labels(result), ylabel="training cost J(θ_k)",
         title="Too small crawls, too large makes the cost rise",
     )
-    ax.axhline(result.start_loss, color="0.5", linestyle=":", linewidth=1.0,
-               label=f"J(θ₀) = {result.start_loss:.3f}")
+    fig, ax = curves
+    start = ax.axhline(result.start_loss, color="0.5", linestyle=":", linewidth=1.0,
+                       label=f"J(θ₀) = {result.start_loss:.3f}")
     # Between the good and the too-small curves, clear of the too-large one.
     ax.legend(fontsize="small", framealpha=0.9, loc="lower left", bbox_to_anchor=(0.3, 0.12))
-    return fig, ax
+    return Drawn(fig, ax, {"curves": tuple(curves.lines.values()), "start": start})
 
 
-def _mark(ax, x: float, color: str, label: str) -> None:
-    ax.axvline(x, color=color, linestyle="--", linewidth=1.2, label=label)
+def _mark(ax, x: float, color: str, label: str):
+    return ax.axvline(x, color=color, linestyle="--", linewidth=1.2, label=label)
 
 
-def sweep_figure(result: SweepResult):
+def sweep_figure(result: SweepResult) -> Drawn:
     """Two panels for a :class:`SweepResult`, log x.
 
     Left: mean J after ``early_step`` iterations and after the whole budget
     against ε_0, the band spanning the seeds (min to max), dashed lines at
     the two argmins. Right: median steps to reach the target cost against
     ε_0 (rates that never reach it are left out), the fastest ε_0 marked.
-    Returns ``(fig, axes)``.
+    Lines: ``"early"`` and ``"final"`` (the means), ``"best early"`` and
+    ``"best final"`` (the argmins), ``"steps to target"``, and ``"fastest"``
+    when some ε_0 reaches the target.
     """
     import matplotlib.pyplot as plt
 
@@ -61,15 +68,18 @@ def sweep_figure(result: SweepResult):
     fig, axes = plt.subplots(1, 2, figsize=(FIGSIZE[0] * 1.7, FIGSIZE[1]), layout="constrained")
     ax = axes[0]
     budget = int(result.steps[-1])
-    for losses, mean, color, label in (
-        (result.early_loss, result.mean_early, PALETTE[1], f"after k = {result.early_step}"),
-        (result.final_loss, result.mean_final, PALETTE[0], f"after k = {budget}"),
+    lines = {}
+    for name, losses, mean, color, label in (
+        ("early", result.early_loss, result.mean_early, PALETTE[1], f"after k = {result.early_step}"),
+        ("final", result.final_loss, result.mean_final, PALETTE[0], f"after k = {budget}"),
     ):
         ax.fill_between(result.lrs, np.nanmin(losses, axis=0), np.nanmax(losses, axis=0),
                         color=color, alpha=0.25, linewidth=0)
-        ax.plot(result.lrs, mean, "o-", color=color, markersize=4, label=label)
-    _mark(ax, result.best_early_lr, PALETTE[1], f"best at k = {result.early_step}: ε₀ = {result.best_early_lr:.3g}")
-    _mark(ax, result.best_final_lr, PALETTE[0], f"best at k = {budget}: ε₀ = {result.best_final_lr:.3g}")
+        (lines[name],) = ax.plot(result.lrs, mean, "o-", color=color, markersize=4, label=label)
+    lines["best early"] = _mark(ax, result.best_early_lr, PALETTE[1],
+                                f"best at k = {result.early_step}: ε₀ = {result.best_early_lr:.3g}")
+    lines["best final"] = _mark(ax, result.best_final_lr, PALETTE[0],
+                                f"best at k = {budget}: ε₀ = {result.best_final_lr:.3g}")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("initial learning rate ε₀")
@@ -79,10 +89,11 @@ def sweep_figure(result: SweepResult):
 
     ax = axes[1]
     reached = np.isfinite(result.median_steps_to_target)
-    ax.plot(result.lrs[reached], result.median_steps_to_target[reached], "s-", color=PALETTE[2],
-            markersize=4, label=f"median steps until J stays ≤ {result.target:g}")
+    (lines["steps to target"],) = ax.plot(
+        result.lrs[reached], result.median_steps_to_target[reached], "s-", color=PALETTE[2],
+        markersize=4, label=f"median steps until J stays ≤ {result.target:g}")
     if np.isfinite(result.fastest_lr):
-        _mark(ax, result.fastest_lr, PALETTE[2], f"fastest: ε₀ = {result.fastest_lr:.3g}")
+        lines["fastest"] = _mark(ax, result.fastest_lr, PALETTE[2], f"fastest: ε₀ = {result.fastest_lr:.3g}")
     ax.set_xscale("log")
     ax.set_xlim(axes[0].get_xlim())
     ax.set_xlabel("initial learning rate ε₀")
@@ -94,4 +105,4 @@ def sweep_figure(result: SweepResult):
         f"The best final ε₀ is {ratio:.3g}× the best-looking ε₀ at k = {result.early_step} "
         f"(weight decay {result.l2:g})"
     )
-    return fig, axes
+    return Drawn(fig, tuple(axes), lines)

@@ -15,15 +15,37 @@ by all trajectories:
    finite-sum problem, or a noise array for a synthetic one.
 2. ``problem.minibatch_grad(theta, batch)`` evaluates g at θ. A batch drawn
    with ``batch_shape=()`` is shared by every trajectory in θ.
+
+The finite-sum problems check their data with the same functions, so that
+they speak one vocabulary: :func:`check_design` for X, :func:`check_targets`
+or :func:`check_classes` for y, and :func:`check_split` for the optional
+held-out split (X_test, y_test).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_finite, check_int, check_params_vector, check_rng, check_scalar
+from .._validation import (
+    check_finite,
+    check_int,
+    check_labels,
+    check_params_vector,
+    check_rng,
+    check_scalar,
+)
 
-__all__ = ["FiniteSumProblem", "Problem"]
+__all__ = [
+    "FiniteSumProblem",
+    "Problem",
+    "check_classes",
+    "check_design",
+    "check_indices",
+    "check_l2",
+    "check_split",
+    "check_targets",
+    "readonly_copy",
+]
 
 
 class Problem:
@@ -97,21 +119,9 @@ class Problem:
         """g at θ for a batch from :meth:`sample_batch`."""
         return self._minibatch_grad(self.check_theta(theta), batch)
 
-    def stochastic_grad(self, theta, batch_size: int, rng) -> np.ndarray:
-        """g at θ from an independent minibatch of size m per trajectory."""
-        theta = self.check_theta(theta)
-        batch = self.sample_batch(rng, theta.shape[:-1], batch_size)
-        return self._minibatch_grad(theta, batch)
-
     def test_loss(self, theta) -> np.ndarray:
         """Cost on the held-out split, shape (...). Only if ``has_test``."""
         return self._test_loss(self.check_theta(theta))
-
-    def excess_loss(self, theta: np.ndarray) -> np.ndarray:
-        """J(θ) − J*, the quantity whose rate section 8.3.1 discusses."""
-        if self.min_loss is None:
-            raise ValueError(f"problem {self.name!r} does not know its minimum J*")
-        return self.loss(theta) - self.min_loss
 
     def check_theta(self, theta) -> np.ndarray:
         """θ as a finite float array of shape (..., d)."""
@@ -179,3 +189,62 @@ def check_design(name: str, X, n_cols: int | None = None) -> np.ndarray:
 def check_l2(l2) -> float:
     """The weight-decay coefficient λ of (λ/2)‖w‖²: one finite number ≥ 0."""
     return check_scalar("l2", l2, 0.0)
+
+
+def check_targets(name: str, y, n: int, x_name: str = "X") -> np.ndarray:
+    """Finite real targets of shape (n,), one per row of the design, as a private read-only copy."""
+    arr = check_finite(name, y)
+    if arr.shape != (n,):
+        raise ValueError(
+            f"{name} must have shape ({n},) to match the {n} rows of {x_name}, "
+            f"got shape {arr.shape}"
+        )
+    return readonly_copy(arr)
+
+
+def check_classes(y, n_classes=None) -> int:
+    """C, the number of classes of a classifier trained on the labels ``y``.
+
+    ``n_classes`` if given (an integer ≥ 2). Otherwise C = 1 + the largest
+    training label, which must make at least 2 classes: labels that are
+    all 0 raise rather than guess a second class. Test labels do not count:
+    a class absent from training is an error of the split, reported by
+    :func:`check_split`.
+
+    >>> check_classes([0, 2, 1]), check_classes([0, 0], n_classes=2)
+    (3, 2)
+    """
+    if n_classes is not None:
+        return check_int("n_classes", n_classes, low=2)
+    largest = int(check_labels("y", y).max())
+    if largest < 1:
+        raise ValueError(
+            "n_classes is not given and y holds only class 0, so it cannot be inferred: "
+            "pass n_classes (at least 2)"
+        )
+    return largest + 1
+
+
+def check_split(X_test, y_test, n_features: int, n_classes: int | None = None) -> tuple:
+    """The optional held-out split of a finite-sum problem: ``(X_test, y_test)`` or ``(None, None)``.
+
+    Both are given or neither. X_test is a finite (n_test, p) matrix with
+    the p = ``n_features`` columns of X; y_test holds one target per row of
+    X_test: class labels in [0, C) for a classifier (``n_classes`` = C),
+    finite real numbers otherwise. Both come back as private read-only
+    copies; every problem raises the same messages.
+
+    >>> X_test, y_test = check_split([[1.0, 2.0]], [1], n_features=2, n_classes=3)
+    >>> X_test.shape, y_test.tolist(), check_split(None, None, n_features=2)
+    ((1, 2), [1], (None, None))
+    """
+    if (X_test is None) != (y_test is None):
+        raise ValueError("X_test and y_test must be given together (or both left as None)")
+    if X_test is None:
+        return None, None
+    X_test = check_design("X_test", X_test, n_cols=n_features)
+    n_test = X_test.shape[0]
+    if n_classes is None:
+        return X_test, check_targets("y_test", y_test, n_test, "X_test")
+    labels = check_labels("y_test", y_test, n_classes, n=n_test, x_name="X_test")
+    return X_test, readonly_copy(labels)

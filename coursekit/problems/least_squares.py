@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_finite, check_int, check_interval, check_rng
-from .base import FiniteSumProblem, check_design, check_l2, readonly_copy
+from .base import FiniteSumProblem, check_design, check_l2, check_split, check_targets, readonly_copy
 from .quadratic import haar_orthogonal
 
 __all__ = ["LeastSquares", "make_least_squares"]
@@ -65,11 +65,11 @@ class LeastSquares(FiniteSumProblem):
     def __init__(self, X, y, X_test=None, y_test=None, l2: float = 0.0, name: str | None = None):
         self.X = check_design("X", X)
         n, d = self.X.shape
-        self.y = _check_targets("y", y, n, "X")
+        self.y = check_targets("y", y, n)
         self.l2 = check_l2(l2)
         self.dim = d
         self.n_train = n
-        self.X_test, self.y_test = _check_test_split(X_test, y_test, d)
+        self.X_test, self.y_test = check_split(X_test, y_test, n_features=d)
         self.has_test = self.X_test is not None
 
         hessian = self.X.T @ self.X / n + self.l2 * np.eye(d)
@@ -134,6 +134,7 @@ class LeastSquares(FiniteSumProblem):
             r = self._residual(theta, self.X_test, self.y_test)
             return 0.5 * np.mean(r * r, axis=-1)
 
+
 def make_least_squares(
     n: int,
     d: int,
@@ -194,23 +195,3 @@ def make_least_squares(
     name = f"least squares n={n} d={d}" + (f" rank={rank}" if rank < d else "")
     return LeastSquares(X, y, X_test=X_test, y_test=y_test, name=name)
 
-
-# -- argument checks shared with the other finite-sum problems ---------------
-def _check_targets(name: str, y, n: int, x_name: str) -> np.ndarray:
-    """Finite targets of shape (n,), matching the rows of the design."""
-    arr = check_finite(name, y)
-    if arr.shape != (n,):
-        raise ValueError(
-            f"{name} must have shape ({n},) to match the {n} rows of {x_name}, "
-            f"got shape {arr.shape}"
-        )
-    return readonly_copy(arr)
-
-
-def _check_test_split(X_test, y_test, d: int):
-    if (X_test is None) != (y_test is None):
-        raise ValueError("X_test and y_test must be given together (or both left as None)")
-    if X_test is None:
-        return None, None
-    X_test = check_design("X_test", X_test, n_cols=d)
-    return X_test, _check_targets("y_test", y_test, X_test.shape[0], "X_test")

@@ -22,7 +22,7 @@ import functools
 import numpy as np
 
 from .._validation import check_bool, check_finite, check_int, check_labels, check_scalar
-from .base import FiniteSumProblem, check_design, check_l2, readonly_copy
+from .base import FiniteSumProblem, check_classes, check_design, check_l2, check_split, readonly_copy
 
 __all__ = ["LogisticRegression", "digits_softmax"]
 
@@ -37,14 +37,17 @@ class LogisticRegression(FiniteSumProblem):
     y : array_like, shape (n,)
         Integer class labels in {0, ..., C − 1}.
     n_classes : int, optional
-        C ≥ 2. Default: max(2, max(y) + 1). C = 2 gives the sigmoid model,
-        C > 2 the multinomial softmax model (see the module docstring for θ).
+        C ≥ 2. Default: 1 + the largest label of ``y``, which must then
+        hold at least 2 classes (labels all 0 raise: pass ``n_classes``).
+        C = 2 gives the sigmoid model, C > 2 the multinomial softmax model
+        (see the module docstring for θ).
     l2 : float
         Weight-decay coefficient ≥ 0 on the weights (not the intercepts).
     fit_intercept : bool
         Append a constant feature 1 whose weight is the intercept.
     X_test, y_test : array_like, optional
-        A held-out split; give both or neither.
+        A held-out split; give both or neither. Its labels must lie in
+        [0, C) (:func:`~coursekit.problems.base.check_split`).
     name : str, optional
         Legend label.
     compute_minimum : bool
@@ -75,11 +78,7 @@ class LogisticRegression(FiniteSumProblem):
         check_bool("fit_intercept", fit_intercept)
         check_bool("compute_minimum", compute_minimum)
         self.fit_intercept = bool(fit_intercept)
-        if n_classes is None:
-            labels = check_labels("y", y, n=n)
-            n_classes = max(2, int(labels.max()) + 1)
-        else:
-            n_classes = check_int("n_classes", n_classes, low=2)
+        n_classes = check_classes(check_labels("y", y, n=n), n_classes)
         self.y = readonly_copy(check_labels("y", y, n_classes, n=n))
         self.n_classes = n_classes
         self.binary = n_classes == 2
@@ -97,14 +96,9 @@ class LogisticRegression(FiniteSumProblem):
         self._design = self._augment(self.X)
         self._target = self._encode(self.y)
 
-        if (X_test is None) != (y_test is None):
-            raise ValueError("X_test and y_test must be given together (or both left as None)")
-        self.has_test = X_test is not None
-        self.X_test = self.y_test = None
+        self.X_test, self.y_test = check_split(X_test, y_test, n_features=p, n_classes=n_classes)
+        self.has_test = self.X_test is not None
         if self.has_test:
-            self.X_test = check_design("X_test", X_test, n_cols=p)
-            self.y_test = readonly_copy(check_labels(
-                "y_test", y_test, n_classes, n=self.X_test.shape[0], x_name="X_test"))
             self._design_test = self._augment(self.X_test)
             self._target_test = self._encode(self.y_test)
 

@@ -32,19 +32,14 @@ import numpy as np
 from .._validation import (
     as_float_array,
     check_batch_compatible,
+    check_batch_shape,
     check_finite,
-    check_int,
     check_int_tuple,
     check_labels,
     check_rng,
 )
-from ..initializers import (
-    _check_batch_shape,
-    constant_bias,
-    get_weight_initializer,
-    marginal_output_bias,
-)
-from .base import FiniteSumProblem, check_design, check_l2, readonly_copy
+from ..initializers import constant_bias, get_weight_initializer, marginal_output_bias
+from .base import FiniteSumProblem, check_classes, check_design, check_l2, check_split, readonly_copy
 
 __all__ = ["MLP"]
 
@@ -65,11 +60,14 @@ class MLP(FiniteSumProblem):
     activation : {"tanh", "relu"}
         Hidden-unit nonlinearity.
     n_classes : int, optional
-        C; by default 1 + the largest label in ``y`` and ``y_test``.
+        C ≥ 2; by default 1 + the largest label of ``y``, which must then
+        hold at least 2 classes (labels all 0 raise: pass ``n_classes``).
     l2 : float
         λ ≥ 0, weight decay (λ/2) Σ‖W_l‖² on the weights only.
     X_test, y_test : optional
-        A held-out split, enabling :meth:`test_loss` and ``accuracy(split="test")``.
+        A held-out split, enabling :meth:`test_loss` and ``accuracy(split="test")``;
+        give both or neither. Its labels must lie in [0, C)
+        (:func:`~coursekit.problems.base.check_split`).
     name : str, optional
         Label for plots.
 
@@ -98,36 +96,9 @@ class MLP(FiniteSumProblem):
         name: str | None = None,
     ):
         X = check_design("X", X)
-        y = check_labels("y", y)
-        if y.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"y must have one label per row of X ({X.shape[0]}), got {y.shape[0]} labels"
-            )
-        if (X_test is None) != (y_test is None):
-            raise ValueError("X_test and y_test must be given together (or neither)")
-        if X_test is not None:
-            X_test = check_design("X_test", X_test, X.shape[1])
-            y_test = check_labels("y_test", y_test)
-            if y_test.shape[0] != X_test.shape[0]:
-                raise ValueError(
-                    f"y_test must have one label per row of X_test ({X_test.shape[0]}), "
-                    f"got {y_test.shape[0]} labels"
-                )
-
-        if n_classes is None:
-            n_classes = int(y.max()) + 1
-            if y_test is not None:
-                n_classes = max(n_classes, int(y_test.max()) + 1)
-            if n_classes < 2:
-                raise ValueError(
-                    "y must contain at least 2 classes when n_classes is not given, "
-                    "got only class 0"
-                )
-        else:
-            n_classes = check_int("n_classes", n_classes, low=2)
-            y = check_labels("y", y, n_classes)
-            if y_test is not None:
-                y_test = check_labels("y_test", y_test, n_classes)
+        n_classes = check_classes(check_labels("y", y, n=X.shape[0]), n_classes)
+        y = check_labels("y", y, n_classes, n=X.shape[0])
+        X_test, y_test = check_split(X_test, y_test, n_features=X.shape[1], n_classes=n_classes)
 
         hidden = check_int_tuple("hidden", hidden, low=1)
         hidden = tuple(int(width) for width in hidden)
@@ -143,8 +114,7 @@ class MLP(FiniteSumProblem):
         self.layer_sizes = (X.shape[1],) + hidden + (n_classes,)
         self.X = X  # check_design returned private read-only copies
         self.y = readonly_copy(y)
-        self.X_test = X_test
-        self.y_test = None if y_test is None else readonly_copy(y_test)
+        self.X_test, self.y_test = X_test, y_test  # check_split returned read-only copies
         self.n_train = X.shape[0]
         self.has_test = X_test is not None
         eye = np.eye(n_classes)
@@ -380,7 +350,7 @@ class MLP(FiniteSumProblem):
         (:func:`coursekit.initializers.marginal_output_bias`).
         """
         rng = check_rng(rng)
-        batch_shape = _check_batch_shape(batch_shape)
+        batch_shape = check_batch_shape(batch_shape)
         if callable(weight_init):
             init = weight_init
         else:

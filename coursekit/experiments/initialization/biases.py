@@ -1,0 +1,172 @@
+"""Initial biases (book section 8.4): ReLU hidden biases and the output bias.
+
+- :func:`relu_bias`: hidden biases 0 versus a small positive constant, and
+  the ReLU units that never activate (:func:`dead_units`);
+- :func:`output_bias`: the output bias set to the log label marginals makes
+  the initial cost equal the label entropy (:func:`label_entropy`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..._validation import check_finite, check_int, check_scalar
+from ...data import digits_split
+from ...optimizers import momentum
+from ...problems.mlp import MLP
+from ...runner import run
+from .schemes import check_activation
+
+__all__ = [
+    "BiasResult",
+    "OutputBiasResult",
+    "dead_units",
+    "label_entropy",
+    "output_bias",
+    "relu_bias",
+]
+
+
+def label_entropy(y, n_classes: int) -> float:
+    """H(p̂) = −Σ_c p̂_c log p̂_c of the label frequencies p̂ (nats).
+
+    The cost of a classifier that predicts the marginals p̂ for every input.
+
+    >>> round(label_entropy([0, 1, 0, 1], 2), 6)
+    0.693147
+    """
+    n_classes = check_int("n_classes", n_classes, low=2)
+    y = np.asarray(y)
+    counts = np.bincount(y, minlength=n_classes)
+    p = counts[counts > 0] / y.size
+    return float(-(p * np.log(p)).sum())
+
+
+def _dead_counts(net: MLP, theta: np.ndarray) -> np.ndarray:
+    """Hidden units whose ReLU output is 0 on every training example, per network."""
+    layers = net.forward(theta)[:-1]
+    return sum((h <= 0.0).all(axis=-2).sum(axis=-1) for _, h in layers)
+
+
+def dead_units(net: MLP, theta) -> np.ndarray:
+    """Number of hidden units never active (h = 0) on the training inputs, shape (...)."""
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    return _dead_counts(net, net.check_theta(theta))
+
+
+@dataclass(frozen=True)
+class BiasResult:
+    """Dead ReLU units (never active on the training set) per bias value × seed.
+
+    dead_start, dead_end (B, seeds): at initialization and after ``steps``
+    updates; n_hidden the number of hidden units; final_loss (B, seeds).
+    """
+
+    bias_values: np.ndarray
+    n_hidden: int
+    steps: int
+    dead_start: np.ndarray
+    dead_end: np.ndarray
+    final_loss: np.ndarray
+
+
+def relu_bias(
+    bias_values=(0.0, 0.1),
+    *,
+    weight_init: str = "uniform_fan_in",
+    hidden=(32, 32, 32, 32, 32, 32),
+    steps: int = 200,
+    lr: float = 0.05,
+    momentum_value: float = 0.9,
+    batch_size: int = 64,
+    seeds: int = 4,
+    seed: int = 0,
+) -> BiasResult:
+    """ReLU hidden biases 0 versus a small positive constant (section 8.4).
+
+    A ReLU unit whose pre-activation is ≤ 0 on every training input gets no
+    gradient through its input weights and may never recover (a "dead"
+    unit). A bias of 0.1 pushes units into the active region at the start.
+    All bias values × seeds are trained as one batch with the same optimizer
+    and the same minibatches.
+    """
+    bias_values = check_finite("bias_values", bias_values)
+    if bias_values.ndim != 1 or bias_values.size == 0:
+        raise ValueError(f"bias_values must be a non-empty 1-d sequence, got shape {bias_values.shape}")
+    seeds = check_int("seeds", seeds, low=1)
+    steps = check_int("steps", steps, low=0)
+    seed = check_int("seed", seed, low=0)
+    data = digits_split(seed=0)
+    net = MLP(data.X, data.y, hidden=hidden, activation="relu")
+    rng = np.random.default_rng(seed)
+    weights = net.init_theta(rng, weight_init, batch_shape=(seeds,))
+    # The same weights for every bias value: only the bias differs.
+    params = [(w, np.broadcast_to(bias_values[:, None, None], (bias_values.size, seeds, b.shape[-1])))
+              for w, b in net.unpack(weights)]
+    theta0 = net.pack(params)
+    result = run(net, momentum(lr, momentum_value), theta0, steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed + 1), noise="common",
+                 record_every=max(steps, 1))
+    return BiasResult(
+        bias_values=bias_values.copy(),
+        n_hidden=int(sum(net.hidden)),
+        steps=steps,
+        dead_start=_dead_counts(net, theta0),
+        dead_end=_dead_counts(net, result.final_theta),
+        final_loss=result.loss[-1],
+    )
+
+
+@dataclass(frozen=True)
+class OutputBiasResult:
+    """Initial cost with the output bias b_L = log p̂ (section 8.4).
+
+    entropy: H(p̂) of the training labels; loss_zero_weights: J(θ_0) with
+    W_L = 0 and b_L = log p̂; loss_small_weights (seeds,): with W_L small
+    random; loss_zero_bias: J(θ_0) with W_L = 0 and b_L = 0 (= log C).
+    """
+
+    entropy: float
+    log_classes: float
+    loss_zero_weights: float
+    loss_small_weights: np.ndarray
+    loss_zero_bias: float
+    output_std: float
+
+
+def output_bias(
+    *, hidden=(32,), activation: str = "relu", output_std: float = 0.01, seeds: int = 3,
+    seed: int = 0,
+) -> OutputBiasResult:
+    """The marginal output bias makes the untrained network predict p̂.
+
+    With W_L = 0 the logits are z_L = b_L = log p̂ for every input, so
+    softmax(z_L) = p̂ and the cost (mean cross-entropy) is exactly
+    −Σ_c p̂_c log p̂_c, the entropy of the labels. With small output weights
+    N(0, ``output_std``²) the cost moves away from it only slightly.
+    """
+    output_std = check_scalar("output_std", output_std, 0.0, low_open=True)
+    seeds = check_int("seeds", seeds, low=1)
+    seed = check_int("seed", seed, low=0)
+    check_activation(activation)
+    data = digits_split(seed=0)
+    net = MLP(data.X, data.y, hidden=hidden, activation=activation)
+    rng = np.random.default_rng(seed)
+    theta = net.init_theta(rng, "he_normal", output_bias="marginal", batch_shape=(seeds,))
+    params = net.unpack(theta)
+    w_last, b_last = params[-1]
+    small = rng.standard_normal(w_last.shape) * output_std
+    zero_w = net.pack(params[:-1] + [(np.zeros_like(w_last), b_last)])
+    small_w = net.pack(params[:-1] + [(small, b_last)])
+    zero_b = net.pack(params[:-1] + [(np.zeros_like(w_last), np.zeros_like(b_last))])
+    return OutputBiasResult(
+        entropy=label_entropy(data.y, net.n_classes),
+        log_classes=float(np.log(net.n_classes)),
+        loss_zero_weights=float(net.loss(zero_w)[0]),
+        loss_small_weights=net.loss(small_w),
+        loss_zero_bias=float(net.loss(zero_b)[0]),
+        output_std=output_std,
+    )
