@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["central_differences"]
+__all__ = ["central_differences", "heavy_ball_path"]
 
 
 def central_differences(f, theta: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -18,3 +18,16 @@ def central_differences(f, theta: np.ndarray, h: float = 1e-6) -> np.ndarray:
         step[j] = h
         out[..., j] = (f(theta + step) - f(theta - step)) / (2 * h)
     return out
+
+
+def heavy_ball_path(lr, momentum, steps, look_ahead, curvatures, start) -> np.ndarray:
+    """θ_0..θ_K of Algorithm 8.2 (``look_ahead`` False) or 8.3 (True) on J = ½ Σ λ_i θ_i²."""
+    lam = np.asarray(curvatures, dtype=float)
+    theta, v = np.array(start, dtype=float), np.zeros(len(start))
+    path = [theta]
+    for _ in range(steps):
+        point = theta + momentum * v if look_ahead else theta
+        v = momentum * v - lr * lam * point
+        theta = theta + v
+        path.append(theta)
+    return np.array(path)

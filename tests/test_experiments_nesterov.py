@@ -7,6 +7,7 @@ import pytest
 
 from coursekit import schedules
 from coursekit.experiments import nesterov as E
+from tests.oracles import heavy_ball_path
 
 
 def test_interim_points_follow_algorithms_8_2_and_8_3_by_hand():
@@ -27,24 +28,12 @@ def test_interim_points_follow_algorithms_8_2_and_8_3_by_hand():
         np.testing.assert_allclose(res.loss[name][-1], 0.5 * np.sum(lam * theta**2), rtol=1e-12)
 
 
-def hand_path(lr, momentum, steps, look_ahead, lam, start):
-    """Algorithm 8.2 (look_ahead False) or 8.3 (True) on J = ½ Σ λ_i θ_i², written out."""
-    theta, v = np.array(start, dtype=float), np.zeros(len(start))
-    path = [theta]
-    for _ in range(steps):
-        point = theta + momentum * v if look_ahead else theta
-        v = momentum * v - lr * lam * point
-        theta = theta + v
-        path.append(theta)
-    return np.array(path)
-
-
 def test_canyon_runs_follow_algorithms_8_2_and_8_3_by_hand():
     runs = E.canyon_runs(0.01, 0.6, condition_number=20.0, steps=80, theta0=(-1.0, 0.4))
     assert set(runs) == {"momentum", "nesterov"}
     lam = np.array([1.0, 20.0])
     for name, look_ahead in (("momentum", False), ("nesterov", True)):
-        expected = hand_path(0.01, 0.6, 80, look_ahead, lam, (-1.0, 0.4))
+        expected = heavy_ball_path(0.01, 0.6, 80, look_ahead, lam, (-1.0, 0.4))
         np.testing.assert_allclose(runs[name].theta, expected, atol=1e-13)
         np.testing.assert_allclose(runs[name].loss, 0.5 * (expected**2 @ lam), rtol=1e-12, atol=1e-20)
         assert runs[name].steps.tolist() == list(range(81)) and not runs[name].diverged

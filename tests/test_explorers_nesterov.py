@@ -10,20 +10,9 @@ import numpy as np
 import pytest
 
 from coursekit.explorers import nesterov as X
+from tests.oracles import heavy_ball_path
 
 pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
-
-
-def hand_path(lr, momentum, steps, look_ahead, lam=(1.0, 50.0), start=(-1.0, 0.5)):
-    lam = np.array(lam)
-    theta, v = np.array(start), np.zeros(2)
-    path = [theta]
-    for _ in range(steps):
-        point = theta + momentum * v if look_ahead else theta
-        v = momentum * v - lr * lam * point
-        theta = theta + v
-        path.append(theta)
-    return np.array(path)
 
 
 def test_moving_sliders_moves_both_paths_and_the_text():
@@ -31,7 +20,7 @@ def test_moving_sliders_moves_both_paths_and_the_text():
     ax = explorer.figure.axes[0]
     explorer.set(lr=0.01, momentum=0.6)
     for name, look_ahead in (("momentum", False), ("nesterov", True)):
-        expected = hand_path(0.01, 0.6, 120, look_ahead)
+        expected = heavy_ball_path(0.01, 0.6, 120, look_ahead, (1.0, 50.0), (-1.0, 0.5))
         np.testing.assert_allclose(explorer.artists[f"{name} line"].get_xydata(), expected, atol=1e-12)
         np.testing.assert_allclose(explorer.artists[f"{name} start"].get_xydata(), expected[:1])
         np.testing.assert_allclose(explorer.artists[f"{name} end"].get_xydata(), expected[-1:], atol=1e-12)
@@ -41,7 +30,7 @@ def test_moving_sliders_moves_both_paths_and_the_text():
     text = explorer.artists["text"].get_text()
     assert text == ax.texts[0].get_text()
     for name, look_ahead in (("momentum", False), ("Nesterov", True)):
-        path = hand_path(0.01, 0.6, 120, look_ahead)
+        path = heavy_ball_path(0.01, 0.6, 120, look_ahead, (1.0, 50.0), (-1.0, 0.5))
         loss = 0.5 * (path[:, 0] ** 2 + 50 * path[:, 1] ** 2)
         below = loss <= 1e-4
         k = next((i for i in range(121) if below[i:].all()), None)
@@ -61,7 +50,6 @@ def test_divergence_is_reported():
     assert len(finite) < len(path)
     np.testing.assert_array_equal(explorer.artists["nesterov end"].get_xydata(), finite[-1:])
     explorer.close()
-
 
 
 def test_bad_arguments():
