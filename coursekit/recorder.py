@@ -12,8 +12,6 @@ and the lectures' experiments.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ._validation import check_int
@@ -58,9 +56,10 @@ class Recorder:
     keeps the θ of the steps since the last check; when a check finds a cost
     over the limit, it looks back over them for the step at which the limit
     was first passed. The step reported is therefore the same whatever the
-    record grid. A diverged trajectory is held at its last θ within the
-    limit, with v = 0, and its records from the step of divergence on are
-    NaN.
+    record grid, unless the cost passes the limit and falls back below it
+    between two records while ‖θ‖² grows less than fourfold. A diverged
+    trajectory is held at its last θ within the limit, with v = 0, and its
+    records from the step of divergence on are NaN.
 
     ``record`` returns the (possibly held) θ and state, which the runner
     carries on with; ``result`` builds the :class:`~coursekit.runner.RunResult`.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import check_int
-from .schedules import Schedule, as_schedule
+from .schedules import as_schedule
 
 __all__ = ["RobbinsMonroReport", "robbins_monro"]
 
