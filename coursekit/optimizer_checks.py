@@ -13,7 +13,13 @@ import functools
 
 import numpy as np
 
-from ._validation import all_finite, check_batch_compatible, check_interval, check_params_vector
+from ._validation import (
+    all_finite,
+    check_batch_compatible,
+    check_int,
+    check_interval,
+    check_params_vector,
+)
 
 __all__ = ["check_hyperparameters", "check_momentum_schedule", "check_theta", "checked"]
 
@@ -45,8 +51,11 @@ def _check_state(optimizer, theta, state):
     if np.shape(state.velocity) != theta.shape:
         raise ValueError(f"state.velocity has shape {np.shape(state.velocity)} but theta has shape "
                          f"{theta.shape}; call init on this theta")
+    check_int("state.step", state.step, low=0)
     if not all_finite(theta):
         raise ValueError("theta must be finite, got non-finite entries")
+    if not all_finite(np.asarray(state.velocity, dtype=float)):
+        raise ValueError("state.velocity must be finite, got non-finite entries")
     check_hyperparameters(optimizer, state.step + 1)
     return theta
 

@@ -30,7 +30,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from .optimizer_checks import check_interval, check_momentum_schedule, check_theta, checked
+from ._validation import check_interval
+from .optimizer_checks import check_momentum_schedule, check_theta, checked
 from .schedules import Schedule, as_schedule
 
 __all__ = ["Optimizer", "OptimizerState", "momentum", "nesterov", "sgd"]

@@ -47,22 +47,23 @@ def _squared_norm(x: np.ndarray):
 class Recorder:
     """Watches a batched run step by step: divergence, averages and the records.
 
-    A trajectory diverges at the first update k after which θ_k is not
-    finite or J(θ_k) > ``divergence_factor`` · max(|J(θ_0)|, 1). θ is
-    looked at on every step; the cost, which may cost a pass over the data,
-    is computed at the records, and also whenever some ‖θ_k‖² has grown
-    fourfold since the cost was last checked (a cost blows up through θ),
-    or after a long stretch without a check (to bound memory). The recorder
-    keeps the θ of the steps since the last check; when a check finds a cost
-    over the limit, it looks back over them for the step at which the limit
-    was first passed. The step reported is therefore the same whatever the
-    record grid, unless the cost passes the limit and falls back below it
-    between two records while ‖θ‖² grows less than fourfold. A diverged
-    trajectory is held at its last θ within the limit, with v = 0, and its
-    records from the step of divergence on are NaN.
+    A trajectory diverges at update k when θ_k is not finite, or when a
+    check of the cost finds J > ``divergence_factor`` · max(|J(θ_0)|, 1)
+    and k is the first update since the previous check at which the cost
+    was over that limit. θ is looked at on every step. The cost, which may
+    cost a pass over the data, is checked whenever some ‖θ_k‖² has grown
+    fourfold since the last check (a cost blows up through θ), after a
+    stretch of steps whose θ fill ``WINDOW_BYTES``, and at the last step;
+    the recorder keeps the θ since the last check to look back over them.
+    These checks depend on the trajectory alone, never on the record grid,
+    so neither does the step reported: the records only read. (A cost that
+    passes the limit and falls back between two checks is not divergence.)
+    A diverged trajectory is held at its last θ within the limit, with
+    v = 0, and its records from the step of divergence on are NaN.
 
     ``record`` returns the (possibly held) θ and state, which the runner
-    carries on with; ``result`` builds the :class:`~coursekit.runner.RunResult`.
+    carries on with; ``result`` gives the fields of the
+    :class:`~coursekit.runner.RunResult`.
     """
 
     def __init__(self, problem, optimizer, theta, steps, record_every, test_every,
@@ -89,8 +90,10 @@ class Recorder:
         # θ since the last check of the cost: 16 to 65536 of them, WINDOW_BYTES at most.
         self.window, self.window_start = [], 0
         self.window_size = int(np.clip(WINDOW_BYTES // theta.nbytes, 16, 65536))
+        self.last_step, self.seen = steps, 0
         self.row = self.test_row = 0
-        self._store(0, theta, np.zeros_like(theta), np.zeros_like(theta), 0)
+        self._start_window(0, theta, _squared_norm(theta))
+        self._store(0, theta, np.zeros_like(theta), np.zeros_like(theta), 0, None)
 
     def record(self, k, previous, theta, state, grad, seen):
         """After update k took ``previous`` to ``theta``: check divergence, average, record."""
@@ -111,10 +114,13 @@ class Recorder:
         if self.theta_sum is not None:
             self.theta_sum += theta
         self.window.append(theta)
+        loss = None
+        if grown or len(self.window) > self.window_size or k == self.last_step:
+            loss = self.problem._loss(theta)
+            theta, state = self._check_cost(k, theta, state, loss, square)
         if k == self.next_record:
-            theta, state = self._store(k, theta, state.velocity, grad, seen, state, square)
-        elif grown or len(self.window) > self.window_size:
-            theta, state = self._check_cost(k, theta, state, self.problem._loss(theta), square)
+            self._store(k, theta, state.velocity, grad, seen, loss)
+        self.seen = seen
         if k == self.next_test:
             self.test_loss[self.test_row] = self.problem._test_loss(theta)
             self.test_row += 1
@@ -163,23 +169,20 @@ class Recorder:
         self.all_dead = not self.alive.any()
         return theta, state._replace(velocity=velocity)
 
-    def _store(self, k, theta, velocity, grad, seen, state=None, square=None):
-        # Squared norms here, square roots once in result(): a record costs little.
-        loss = self.problem._loss(theta)
-        if state is not None:  # k ≥ 1: the cost is checked against the limit
-            theta, state = self._check_cost(k, theta, state, loss, square)
-            velocity = state.velocity
-        else:
-            self._start_window(k, theta, _squared_norm(theta))
+    def _store(self, k, theta, velocity, grad, seen, loss):
+        """Fill record k. ``loss`` is J(θ_k) when a check has just computed it, else None.
+
+        Squared norms here, square roots once in result(): a record costs little.
+        """
         row = self.row
-        self.loss[row] = loss
+        self.loss[row] = self.problem._loss(theta) if loss is None else loss
         self.speed[row] = _squared_norm(velocity)
         self.examples[row] = seen
         if k > 0:
             self.grad_norm[row] = _squared_norm(grad)
             self.lr[row] = self.optimizer.lr(k)
         if self.average_loss is not None:
-            self.average_loss[row] = self.problem._loss(self.theta_sum / k) if k else loss
+            self.average_loss[row] = self.problem._loss(self.theta_sum / k) if k else self.loss[row]
         if self.path is not None:
             self.path[row], self.vpath[row] = theta, velocity
         if self.test_ks is not None and k == 0:
@@ -188,14 +191,13 @@ class Recorder:
             self.next_test = int(self.test_ks[1]) if len(self.test_ks) > 1 else -1
         self.row += 1
         self.next_record = int(self.ks[self.row]) if self.row < len(self.ks) else -1
-        return theta, state
 
-    def result(self, theta, state):
-        """The :class:`~coursekit.runner.RunResult`; records from a trajectory's divergence on are NaN."""
-        from .runner import RunResult  # here: the runner imports this module
-
+    def result(self, theta, state) -> dict:
+        """The fields of a :class:`~coursekit.runner.RunResult`; records from a divergence on are NaN."""
         np.sqrt(self.speed, out=self.speed)
         np.sqrt(self.grad_norm, out=self.grad_norm)
+        # Records after the run stopped (every trajectory diverged): no more examples were touched.
+        self.examples[self.row:] = self.seen
         if self.any_dead:
             grids = ((self.ks, (self.loss, self.grad_norm, self.lr, self.speed, self.average_loss,
                                 self.path, self.vpath)), (self.test_ks, (self.test_loss,)))
@@ -207,7 +209,7 @@ class Recorder:
                 for array in arrays:
                     if array is not None:
                         array[after] = np.nan
-        return RunResult(
+        return dict(
             steps=self.ks, loss=self.loss, grad_norm=self.grad_norm, lr=self.lr, speed=self.speed,
             examples_seen=self.examples, theta=self.path, velocity=self.vpath,
             final_theta=theta.copy(), final_velocity=state.velocity.copy(),

@@ -143,7 +143,7 @@ def run(problem: Problem, optimizer: Optimizer, theta0, steps: int, *, batch_siz
             theta, state = recorder.record(k, theta, new_theta, state, grad, gradients.seen)
             if recorder.all_dead:
                 break
-    return recorder.result(theta, state)
+    return RunResult(**recorder.result(theta, state))
 
 
 def _start(problem, optimizer, theta0, steps, batch_size, rng, noise, repeats, record_every,

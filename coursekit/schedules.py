@@ -154,8 +154,9 @@ def constant(value, *, _name: str = "value") -> Schedule:
 def as_schedule(name: str, value) -> Schedule:
     """A schedule from a schedule, any callable k ↦ value, a number or an array.
 
-    A number or an array is a constant schedule. A plain callable keeps its
-    own name; its range and tail are unknown.
+    A number or an array is a constant schedule. A plain callable is called
+    with an integer k (or an integer array), keeps its own name, and its
+    range and tail are unknown.
 
     >>> as_schedule("lr", lambda k: 0.1 / k)(2)
     0.05
@@ -166,7 +167,11 @@ def as_schedule(name: str, value) -> Schedule:
         return value
     if callable(value):
         label = getattr(value, "__name__", "") or ""
-        return Schedule(value, f"{name}(k)" if label in ("", "<lambda>") else label)
+
+        def fn(k):  # the user's function sees an integer k, as optax gives an integer count
+            return value(int(k)) if np.ndim(k) == 0 else value(np.asarray(k).astype(np.int64))
+
+        return Schedule(fn, f"{name}(k)" if label in ("", "<lambda>") else label)
     return constant(value, _name=name)
 
 
@@ -346,16 +351,18 @@ def _check_parts(what: str, schedules) -> tuple:
     if not schedules:
         raise ValueError(f"{what} needs at least one schedule, got none")
     for i, s in enumerate(schedules):
-        if not isinstance(s, Schedule):
-            raise TypeError(f"schedules[{i}] must be a coursekit Schedule, got {type(s).__name__}")
-    return schedules
+        if not callable(s):
+            raise TypeError(f"schedules[{i}] must be a schedule or a callable k -> value, "
+                            f"got {type(s).__name__}")
+    return tuple(as_schedule(f"schedules[{i}]", s) for i, s in enumerate(schedules))
 
 
 def table(values, name: str = "table") -> Schedule:
     """ε_k = values[k − 1] for k ≤ K, then the last value for ever.
 
     ``values`` has shape (K,) or (K, *S): a row per update, so a table can
-    also hold S settings side by side.
+    also hold S settings side by side (tabulate it with k of shape (K, 1),
+    like any schedule with parameters of shape (S,)).
 
     >>> s = table([0.3, 0.2, 0.1])
     >>> s(np.arange(1, 6)).tolist()
@@ -368,9 +375,16 @@ def table(values, name: str = "table") -> Schedule:
     values.setflags(write=False)
     last = len(values) - 1
 
+    settings = values.ndim - 1
+
     def fn(k):
         index = np.minimum(np.asarray(k, dtype=np.int64) - 1, last)
-        return values[index] if index.ndim else _value(values[index])
+        if index.ndim == 0:
+            return _value(values[index])
+        # k of shape (K, 1) meets settings of shape (S,) as (K, S), as in every schedule.
+        if settings and index.shape[-settings:] == (1,) * settings:
+            index = index.reshape(index.shape[:-settings])
+        return values[index]
 
     return Schedule(
         fn, name, {"values": values},
@@ -412,14 +426,16 @@ def join(schedules, boundaries) -> Schedule:
                 out = values if out is None else np.where(mine, values, out)
         return out
 
-    return Schedule(fn, " then ".join(s.name for s in schedules),
-                    {"boundaries": np.asarray(bounds)}, schedules[-1].tail,
-                    _join_range(schedules))
-
-
-def _join_range(schedules):
     known = _known_range(schedules)
-    return None if known is None else (known[0].min(), known[1].max())
+    value_range, attained = None, True
+    if known is not None:
+        value_range = (known[0].min(), known[1].max())
+        # The supremum is attained if a part that reaches it attains it (α_k → 1 only approaches 1).
+        attained = any(np.all(s.supremum_attained) for s, hi in zip(schedules, known[1])
+                       if hi == value_range[1])
+    return Schedule(fn, " then ".join(s.name for s in schedules),
+                    {"boundaries": np.asarray(bounds)}, schedules[-1].tail, value_range,
+                    supremum_attained=attained)
 
 
 def stack(*schedules: Schedule) -> Schedule:

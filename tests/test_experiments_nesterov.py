@@ -103,7 +103,7 @@ def test_stochastic_rates_bookkeeping_and_reproducibility():
 def test_convention_checks_are_tiny_and_changing_lr_breaks_them():
     res = E.convention_equivalence(steps=30)
     assert res.max_momentum < 1e-14 and res.max_nesterov < 1e-14 and res.max_damped < 1e-14
-    ch = E.changing_lr(steps=30, every=10, factor=0.5, lr0=0.02)
+    ch = E.changing_lr(steps=30, every=10, rate=0.5, lr0=0.02)
     np.testing.assert_allclose(ch.lrs, 0.02 * 0.5 ** (np.arange(30) // 10))
     np.testing.assert_allclose(ch.alphas[[0, 9, 10, 11, 20]], [0.9, 0.9, 0.45, 0.9, 0.45])
     # Before the first change (records 0..10) the naive map is exact.

@@ -31,11 +31,12 @@ def test_sliders_move_the_artists_to_the_right_values(strict_and_leak_free):
     k = np.arange(1, 301)
     a = np.minimum(k / 100, 1.0)
     expected_lr = (1 - a) * 0.2 + a * 0.02
-    np.testing.assert_allclose(top.get_lines()[0].get_ydata()[1:], expected_lr, rtol=1e-13)
-    np.testing.assert_allclose(bottom.get_lines()[0].get_xdata(), np.arange(0, 301, 3))
-    np.testing.assert_allclose(bottom.get_lines()[0].get_ydata(), _oracle_curve(expected_lr)[::3],
+    artists = explorer.artists
+    np.testing.assert_allclose(artists["linear rate"].get_ydata()[1:], expected_lr, rtol=1e-13)
+    np.testing.assert_allclose(artists["linear curve"].get_xdata(), np.arange(0, 301, 3))
+    np.testing.assert_allclose(artists["linear curve"].get_ydata(), _oracle_curve(expected_lr)[::3],
                                rtol=1e-10)
-    np.testing.assert_allclose(bottom.get_lines()[1].get_ydata(),
+    np.testing.assert_allclose(artists["constant curve"].get_ydata(),
                                _oracle_curve(np.full(300, 0.2))[::3], rtol=1e-10)
-    assert "final J − J*" in bottom.texts[0].get_text()
+    assert "final J − J*" in artists["readout"].get_text()
     explorer.close()

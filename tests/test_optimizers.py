@@ -190,6 +190,10 @@ def test_bad_shapes_and_values_raise():
         opt.update(np.array([np.inf, 0.0]), state, np.zeros(2))
     with pytest.raises(ValueError, match=r"theta must be finite"):
         O.nesterov(0.1, 0.9).gradient_point(np.array([np.nan, 0.0]), state)
+    with pytest.raises(ValueError, match=r"state.velocity must be finite"):
+        opt.update(np.zeros(2), O.OptimizerState(np.array([np.nan, 0.0]), 0), np.zeros(2))
+    with pytest.raises(TypeError, match=r"state.step must be an integer, got float 1.5"):
+        opt.update(np.zeros(2), O.OptimizerState(np.zeros(2), 1.5), np.zeros(2))
 
 
 def test_a_plain_callable_is_a_schedule():

@@ -102,6 +102,36 @@ def test_divergence_step_does_not_depend_on_the_record_grid(record_every):
     np.testing.assert_array_equal(result.theta, reference.theta[result.steps])
 
 
+@pytest.mark.parametrize("factory", [O.sgd, O.momentum, O.nesterov])
+def test_a_noisy_sweep_reports_the_same_divergence_on_every_record_grid(factory):
+    # Minibatch noise makes some costs cross the limit and fall back between
+    # records: the checks that decide divergence must not be the records.
+    problem = make_least_squares(200, 10, np.random.default_rng(1), condition_number=100.0,
+                                 n_test=40)
+    opt = factory(np.geomspace(0.1, 5.0, 10)) if factory is O.sgd else factory(
+        np.geomspace(0.1, 5.0, 10), 0.9)
+    runs = [run(problem, opt, np.zeros(10), 200, batch_size=8, rng=np.random.default_rng(2),
+                repeats=2, record_every=every, test_every=5, average=True)
+            for every in (1, 17, 200)]
+    assert runs[0].diverged.any() and not runs[0].diverged.all()
+    for other in runs[1:]:
+        np.testing.assert_array_equal(other.diverged_at, runs[0].diverged_at)
+        np.testing.assert_array_equal(other.final_theta, runs[0].final_theta)
+        np.testing.assert_array_equal(other.test_loss, runs[0].test_loss)
+        np.testing.assert_array_equal(other.loss, runs[0].loss[other.steps])
+        np.testing.assert_allclose(other.average_loss, runs[0].average_loss[other.steps], rtol=1e-12)
+
+
+def test_examples_seen_stay_at_their_count_after_an_early_stop():
+    problem = make_least_squares(100, 5, np.random.default_rng(1))
+    for every in (1, 3, 40):
+        result = run(problem, O.sgd(np.array([50.0, 80.0])), np.zeros(5), 40, record_every=every)
+        assert result.diverged.all()
+        stop = int(result.diverged_at.max())
+        expected = np.minimum(result.steps, stop) * 100
+        np.testing.assert_array_equal(result.examples_seen, expected)
+
+
 def test_a_long_stretch_without_records_is_checked_silently(monkeypatch):
     from coursekit import recorder
 

@@ -161,8 +161,28 @@ def test_table_gives_row_k_then_holds_the_last(values, k):
     assert sched.tail == (("power", 0.0) if values[-1] > 0 else ("zero",))
 
 
+def test_join_and_stack_take_plain_callables_and_keep_what_is_known():
+    joined = S.join([lambda k: 0.0, S.nesterov_momentum()], [5])
+    assert joined.value_range is None  # a plain part: unknown range
+    joined = S.join([S.constant(0.0), S.nesterov_momentum()], [5])
+    assert float(joined.value_range[1]) == 1.0 and not joined.supremum_attained
+    assert S.join([S.constant(0.9), S.nesterov_momentum()], [5]).supremum_attained is False
+    assert S.join([S.constant(1.0), S.constant(0.5)], [5]).supremum_attained is True
+    np.testing.assert_array_equal(S.stack(lambda k: 0.1 * k, S.constant(0.2))(3), [0.30000000000000004, 0.2])
+
+
+def test_a_plain_callable_gets_an_integer_k():
+    seen = []
+    sched = S.as_schedule("lr", lambda k: seen.append(k) or [0.3, 0.2, 0.1][k - 1])
+    assert sched(2) == 0.2 and type(seen[-1]) is int
+    steps = S.as_schedule("lr", lambda k: 0.1 * k)(np.arange(1, 4))
+    np.testing.assert_allclose(steps, [0.1, 0.2, 0.3])
+
+
 def test_table_with_settings_side_by_side_and_bad_input():
     sched = S.table([[0.3, 1.0], [0.1, 0.5]])
+    # Tabulated like any schedule with parameters of shape (S,): k of shape (K, 1).
+    assert sched(np.arange(1, 5)[:, None]).shape == (4, 2)
     np.testing.assert_array_equal(sched(np.arange(1, 4)), [[0.3, 1.0], [0.1, 0.5], [0.1, 0.5]])
     np.testing.assert_array_equal(sched(5), [0.1, 0.5])
     with pytest.raises(ValueError, match=r"values must be in \[0, inf\)"):
@@ -194,7 +214,7 @@ def test_join_bad_input():
         S.join([S.constant(0.1), S.constant(0.2)], [])
     with pytest.raises(ValueError, match="increase strictly"):
         S.join([S.constant(0.1)] * 3, [5, 5])
-    with pytest.raises(TypeError, match="must be a coursekit Schedule"):
+    with pytest.raises(TypeError, match="must be a schedule or a callable"):
         S.join([S.constant(0.1), 0.2], [3])
     with pytest.raises(ValueError, match="at least one schedule"):
         S.join([], [])
@@ -217,7 +237,7 @@ def test_stack_keeps_each_supremum_and_bad_input():
     assert S.stack(S.constant(0.1), S.as_schedule("lr", lambda k: 0.1)).value_range is None
     with pytest.raises(ValueError, match="at least one schedule"):
         S.stack()
-    with pytest.raises(TypeError, match="must be a coursekit Schedule"):
+    with pytest.raises(TypeError, match="must be a schedule or a callable"):
         S.stack(S.constant(0.1), 0.1)
     with pytest.raises(ValueError, match="scalar values"):
         S.stack(S.constant([0.1, 0.2]))

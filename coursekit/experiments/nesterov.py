@@ -308,17 +308,11 @@ def stochastic_rates(dim: int = 10, condition_number: float = 10.0, noise: float
 
 
 def _book_trajectory(kind: str, problem, theta0, lrs, alphas):
-    """Algorithm 8.2 or 8.3 (coursekit.optimizers) with per-step ε_k, α_k: θ_k and v_k."""
+    """Algorithm 8.2 or 8.3 with ε_k = lrs[k−1] and α_k = alphas[k−1]: θ_k and v_k, k = 0..K."""
     factory = optimizers.nesterov if kind == "nesterov" else optimizers.momentum
-    theta = theta0
-    state = factory(float(lrs[0]), float(alphas[0])).init(theta)
-    thetas, velocities = [theta], [state.velocity]
-    for lr, alpha in zip(lrs, alphas):
-        opt = factory(float(lr), float(alpha))
-        theta, state = opt.update(theta, state, problem.grad(opt.gradient_point(theta, state)))
-        thetas.append(theta)
-        velocities.append(state.velocity)
-    return np.array(thetas), np.array(velocities)
+    optimizer = factory(schedules.table(lrs), schedules.table(alphas))
+    result = run(problem, optimizer, theta0, len(lrs), keep_path=True)
+    return result.theta, result.velocity
 
 
 def _library_in_book_variables(kind, problem, theta0, lrs, momentum):
@@ -416,10 +410,10 @@ class ChangingLR:
     max_nesterov_corrected: float
 
 
-def changing_lr(steps: int = 100, lr0: float = 0.02, factor: float = 0.5, every: int = 25,
+def changing_lr(steps: int = 100, lr0: float = 0.02, rate: float = 0.5, every: int = 25,
                 momentum: float = 0.9, condition_number: float = 50.0,
                 theta0=(-1.0, 0.5)) -> ChangingLR:
-    """The change of variables under a step-decay rate lr_k = lr_0·γ^⌊(k−1)/s⌋.
+    """The change of variables under a step-decay rate lr_k = lr_0·r^⌊(k−1)/s⌋.
 
     PyTorch/optax multiply the stored buffer by the current lr_k, so the
     book's v = −lr·b is rescaled whenever the rate changes. Momentum is
@@ -429,7 +423,7 @@ def changing_lr(steps: int = 100, lr0: float = 0.02, factor: float = 0.5, every:
     steps = check_int("steps", steps, low=1, high=100_000)
     every = check_int("every", every, low=1)
     momentum = check_scalar("momentum", momentum, 0.0, 1.0, high_open=True)
-    lrs = schedules.step_decay(lr0, factor, every)(np.arange(1, steps + 1))
+    lrs = schedules.step_decay(lr0, rate, every)(np.arange(1, steps + 1))
     problem = canyon(condition_number)
     start = _theta0(theta0)
     alphas = conventions.corrected_momentum(lrs, momentum)

@@ -74,8 +74,10 @@ def schedule_explorer(lr0: float = 0.3, ratio: float = 0.01, tau: int = 200) -> 
     """Sliders ε0 (log), ε_τ/ε0 (log, 0.001-1) and τ; the schedule (top) and the
     learning curve (bottom, log y) redraw in place, with constant ε0 as reference.
 
-    Each move reruns at most two SGD curves of 300 steps × 8 seeds with
-    :func:`coursekit.runner.run` (cached: moving ε_τ/ε0 or τ does not rerun
+    The moving artists are named (``Explorer.artists``): ``"linear rate"``,
+    ``"constant rate"``, ``"linear curve"``, ``"constant curve"`` and
+    ``"readout"``. Each move reruns at most two SGD curves of 300 steps × 8
+    seeds with :func:`coursekit.runner.run` (cached: moving ε_τ/ε0 or τ does not rerun
     the constant-ε0 reference).
     """
     k, lr, linear, const = schedule_curves(lr0, ratio, tau)
@@ -113,5 +115,6 @@ def schedule_explorer(lr0: float = 0.3, ratio: float = 0.01, tau: int = 200) -> 
         "tau": ipywidgets.IntSlider(value=tau, min=10, max=_STEPS, step=10, description="τ",
                                     continuous_update=True),
     }
-    return Explorer(controls, fig, update,
-                    animated=[lr_line, lr_const, curve_line, curve_const, readout])
+    moving = {"linear rate": lr_line, "constant rate": lr_const, "linear curve": curve_line,
+              "constant curve": curve_const, "readout": readout}
+    return Explorer(controls, fig, update, animated=moving)
