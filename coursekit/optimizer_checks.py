@@ -51,7 +51,8 @@ def _check_state(optimizer, theta, state):
     if np.shape(state.velocity) != theta.shape:
         raise ValueError(f"state.velocity has shape {np.shape(state.velocity)} but theta has shape "
                          f"{theta.shape}; call init on this theta")
-    check_int("state.step", state.step, low=0)
+    if type(state.step) is not int or state.step < 0:  # the common case without a call
+        check_int("state.step", state.step, low=0)
     if not all_finite(theta):
         raise ValueError("theta must be finite, got non-finite entries")
     if not all_finite(np.asarray(state.velocity, dtype=float)):
