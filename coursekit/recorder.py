@@ -36,7 +36,7 @@ def record_steps(steps: int, every: int = 1) -> np.ndarray:
     return ks
 
 
-_TINY, _HUGE = np.finfo(float).tiny, np.finfo(float).max
+_HUGE = np.finfo(float).max
 
 
 def _squared_norm(x: np.ndarray):
@@ -51,9 +51,10 @@ class Recorder:
     check of the cost finds J > ``divergence_factor`` · max(|J(θ_0)|, 1)
     and k is the first update since the previous check at which the cost
     was over that limit. θ is looked at on every step. The cost, which may
-    cost a pass over the data, is checked whenever some ‖θ_k‖² has grown
-    fourfold since the last check (a cost blows up through θ), after a
-    stretch of steps whose θ fill ``WINDOW_BYTES``, and at the last step;
+    cost a pass over the data, is checked whenever some ‖θ_k‖² has grown a
+    hundredfold since the last check and past max(‖θ_0‖², 1) (a cost blows
+    up through θ: a quadratic's grows like ‖θ‖²), after a stretch of steps
+    whose θ fill ``WINDOW_BYTES``, and at the last step;
     the recorder keeps the θ since the last check to look back over them.
     These checks depend on the trajectory alone, never on the record grid,
     so neither does the step reported: the records only read. (A cost that
@@ -85,15 +86,18 @@ class Recorder:
         self.alive = np.ones(batch, dtype=bool)
         self.any_dead = self.all_dead = False
         with np.errstate(all="ignore"):
-            self.limit = float(divergence_factor) * np.maximum(np.abs(problem._loss(theta)), 1.0)
+            loss0 = problem._loss(theta)
+        self.limit = float(divergence_factor) * np.maximum(np.abs(loss0), 1.0)
         self.limit = self.limit if self.limit.ndim else float(self.limit)  # one trajectory: a float
         # θ since the last check of the cost: 16 to 65536 of them, WINDOW_BYTES at most.
         self.window, self.window_start = [], 0
         self.window_size = int(np.clip(WINDOW_BYTES // theta.nbytes, 16, 65536))
         self.last_step, self.seen = steps, 0
         self.row = self.test_row = 0
+        # Growth is measured from the last check, but never from below ‖θ_0‖² or 1.
+        self.floor = np.maximum(_squared_norm(theta), 1.0)
         self._start_window(0, theta, _squared_norm(theta))
-        self._store(0, theta, np.zeros_like(theta), np.zeros_like(theta), 0, None)
+        self._store(0, theta, np.zeros_like(theta), np.zeros_like(theta), 0, loss0)
 
     def record(self, k, previous, theta, state, grad, seen):
         """After update k took ``previous`` to ``theta``: check divergence, average, record."""
@@ -101,8 +105,8 @@ class Recorder:
             keep = self.alive[..., None]
             theta = np.where(keep, theta, previous)
             state = state._replace(velocity=np.where(keep, state.velocity, 0.0))
-        # One look at θ per step: is it finite, and has ‖θ_k‖² grown fourfold since the
-        # cost was last checked? A cost that blows up between records does so through θ.
+        # One look at θ per step: is it finite, and has ‖θ_k‖² grown a hundredfold since
+        # the cost was last checked? A cost that blows up between records does so through θ.
         square = _squared_norm(theta)
         within = square <= self.levels  # False for NaN; a numpy bool for one trajectory
         grown = not (within.all() if within.ndim else within)
@@ -137,13 +141,13 @@ class Recorder:
         return theta, state
 
     def _start_window(self, k, theta, square):
-        """The cost was checked at k: keep θ_k, and look again once ‖θ‖² has grown fourfold."""
+        """The cost was checked at k: keep θ_k, and look again once ‖θ‖² has grown a hundredfold."""
         self.window, self.window_start = [theta], k
         # Finite levels, so that a θ that overflows next is always seen.
         if isinstance(square, float):  # one trajectory (numpy's float64 is a float)
-            self.levels = min(max(4.0 * square, _TINY), _HUGE)
+            self.levels = min(100.0 * max(square, float(self.floor)), _HUGE)
         else:
-            self.levels = np.clip(4.0 * square, _TINY, _HUGE)
+            self.levels = np.minimum(100.0 * np.maximum(square, self.floor), _HUGE)
 
     def _look_back(self, over, theta, state, pending=None):
         """Find where each trajectory in ``over`` first passed the limit; hold it just before.
