@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..._validation import check_finite, check_int, check_scalar
-from ...data import digits_split
 from ...optimizers import momentum
 from ...problems.mlp import MLP
 from ...runner import run
-from .schemes import check_activation
+from .schemes import digits_mlp
 
 __all__ = [
     "BiasResult",
@@ -99,8 +98,7 @@ def relu_bias(
     seeds = check_int("seeds", seeds, low=1)
     steps = check_int("steps", steps, low=0)
     seed = check_int("seed", seed, low=0)
-    data = digits_split(seed=0)
-    net = MLP(data.X, data.y, hidden=hidden, activation="relu")
+    net = digits_mlp(hidden, "relu")
     rng = np.random.default_rng(seed)
     weights = net.init_theta(rng, weight_init, batch_shape=(seeds,))
     # The same weights for every bias value: only the bias differs.
@@ -151,9 +149,7 @@ def output_bias(
     output_std = check_scalar("output_std", output_std, 0.0, low_open=True)
     seeds = check_int("seeds", seeds, low=1)
     seed = check_int("seed", seed, low=0)
-    check_activation(activation)
-    data = digits_split(seed=0)
-    net = MLP(data.X, data.y, hidden=hidden, activation=activation)
+    net = digits_mlp(hidden, activation)
     rng = np.random.default_rng(seed)
     theta = net.init_theta(rng, "he_normal", output_bias="marginal", batch_shape=(seeds,))
     params = net.unpack(theta)
@@ -163,7 +159,7 @@ def output_bias(
     small_w = net.pack(params[:-1] + [(small, b_last)])
     zero_b = net.pack(params[:-1] + [(np.zeros_like(w_last), np.zeros_like(b_last))])
     return OutputBiasResult(
-        entropy=label_entropy(data.y, net.n_classes),
+        entropy=label_entropy(net.y, net.n_classes),
         log_classes=float(np.log(net.n_classes)),
         loss_zero_weights=float(net.loss(zero_w)[0]),
         loss_small_weights=net.loss(small_w),

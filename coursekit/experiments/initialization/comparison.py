@@ -11,11 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..._validation import check_int, check_scalar
-from ...data import digits_split
 from ...optimizers import momentum
-from ...problems.mlp import MLP
 from ...runner import RunResult, run
-from .schemes import MLP_SCHEMES, check_activation, check_schemes
+from .schemes import MLP_SCHEMES, check_schemes, digits_mlp
 
 __all__ = ["ComparisonResult", "compare_initializers"]
 
@@ -77,10 +75,7 @@ def compare_initializers(
     seeds = check_int("seeds", seeds, low=1)
     seed = check_int("seed", seed, low=0)
     target = check_scalar("target", target, 0.0, low_open=True)
-    check_activation(activation)
-    data = digits_split(seed=0)
-    net = MLP(data.X, data.y, hidden=hidden, activation=activation,
-              X_test=data.X_test, y_test=data.y_test)
+    net = digits_mlp(hidden, activation, test_split=True)
     rng = np.random.default_rng(seed)
     theta0 = np.stack([net.init_theta(rng, s.init, batch_shape=(seeds,), **s.kwargs)
                        for s in schemes])

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...data import digits_split
 from ...initializers import get_weight_initializer
+from ...problems import MLP
 
 __all__ = [
     "ACTIVATIONS",
@@ -30,6 +32,7 @@ __all__ = [
     "Scheme",
     "check_activation",
     "check_schemes",
+    "digits_mlp",
 ]
 
 #: The hidden-unit nonlinearities of the experiments.
@@ -95,3 +98,11 @@ def check_activation(activation: str) -> str:
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of 'tanh', 'relu'; got {activation!r}")
     return activation
+
+
+def digits_mlp(hidden, activation: str = "relu", *, test_split: bool = False) -> MLP:
+    """The experiments' network on the 8×8 digits (the fixed split of seed 0), with its test split if asked."""
+    check_activation(activation)
+    data = digits_split(seed=0)
+    split = {"X_test": data.X_test, "y_test": data.y_test} if test_split else {}
+    return MLP(data.X, data.y, hidden=hidden, activation=activation, **split)

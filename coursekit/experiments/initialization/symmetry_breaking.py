@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..._validation import check_finite, check_int
-from ...data import digits_split
 from ...optimizers import sgd
 from ...problems.mlp import MLP
 from ...runner import run
-from .schemes import GLOROT, ZEROS, Scheme, check_activation, check_schemes
+from .schemes import GLOROT, ZEROS, Scheme, check_schemes, digits_mlp
 
 __all__ = ["SymmetryResult", "symmetry", "unit_spread"]
 
@@ -85,9 +84,7 @@ def symmetry(
     schemes = check_schemes(schemes)
     steps = check_int("steps", steps, low=1)
     seed = check_int("seed", seed, low=0)
-    check_activation(activation)
-    data = digits_split(seed=0)
-    net = MLP(data.X, data.y, hidden=hidden, activation=activation)
+    net = digits_mlp(hidden, activation)
     rng = np.random.default_rng(seed)
     theta0 = np.stack([net.init_theta(rng, s.init, **s.kwargs) for s in schemes])
     result = run(net, sgd(lr), theta0, steps, record_every=steps)
