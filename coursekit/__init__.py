@@ -39,8 +39,8 @@ physics
     8.18-8.20): viscous, turbulent and dry-friction drag, Euler steps and a
     fine reference integration.
 conventions
-    The same updates as PyTorch, optax and damped (fast.ai) libraries write
-    them, and the exact change of variables to the book's form.
+    The same updates as PyTorch, optax and the damped (averaged-gradient)
+    form write them, and the exact change of variables to the book's form.
 experiments
     The experiments behind each lecture's claims, one module per topic.
 figures

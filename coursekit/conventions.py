@@ -11,7 +11,7 @@ form                   update                                           gradient
 =====================  ===============================================  ======================
 PyTorch / optax        b ← μ b + g,  p ← p − lr·b                       p
 PyTorch Nesterov       b ← μ b + g,  p ← p − lr·(g + μ b)               p
-damped (fast.ai)       v ← β v + (1 − β) g,  p ← p − lr·v               p
+damped                 v ← β v + (1 − β) g,  p ← p − lr·v               p
 =====================  ===============================================  ======================
 
 With a *constant* learning rate each is the book's algorithm after an exact
@@ -23,7 +23,10 @@ change of variables:
   b' = μ b + g and v_book = −lr b, −lr b' = α v_book − ε g = v_book'; and
   p' = p − lr g − μ lr b' = θ + α v − ε g + α v' = θ' + α v'.
 - damped: α = β, ε = lr·(1 − β), θ = p, v_book = −lr·v. Averaging the
-  gradients only rescales the learning rate by (1 − β).
+  gradients only rescales the learning rate by (1 − β). This is PyTorch's
+  ``SGD(momentum=β, dampening=β)``, and the running gradient average of
+  Adam's first moment; fastai's ``SGD`` does not damp by default (its
+  ``average_grad`` has ``dampening=False``), so it is the PyTorch form.
 
 Why the map breaks when lr changes between steps. The library stores b,
 which does not contain lr, and multiplies it by the *current* lr_k. In the

@@ -3,10 +3,12 @@
 nbval (run by the same ``pytest`` command) re-executes every notebook and
 compares the printed numbers. These tests check what nbval does not: each
 lecture is stored executed and error-free, opens with a title, its learning
-objectives, the book sections and one import cell, closes with a summary and
-a pointer to its exercises, defines no helper code of its own, draws its
-randomness from coursekit's seeded functions, and marks every explorer cell
-so that nbval skips the widget output it cannot compare.
+objectives, the book sections and one import cell, closes with a summary
+whose every number is printed by the notebook and a pointer to its exercises,
+defines no helper code of its own (only short teaching cells that write an
+update by hand and assert it equals coursekit's), copies no code from another
+lecture, draws its randomness from coursekit's seeded functions, and marks
+every explorer cell so that nbval skips the widget output it cannot compare.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from tests.summary_numbers import compared_outputs, unmatched
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -114,16 +118,135 @@ def test_closes_with_summary_and_pointer_to_its_exercises(path):
         assert f"exercises/{path.stem}.ipynb" in last, f"{path.name} must point to its exercises"
 
 
+TEACHING_CELL_LINES = 12  # a from-scratch update of about ten lines, plus its assert
+
+
+def _iterates(tree: ast.AST) -> bool:
+    """Whether a loop updates a name from its own value (x += ..., x = f(x)): an algorithm."""
+    for loop in (n for n in ast.walk(tree) if isinstance(n, (ast.For, ast.While))):
+        for node in ast.walk(loop):
+            if isinstance(node, ast.AugAssign):
+                return True
+            if isinstance(node, ast.Assign):
+                targets = {t.id for t in node.targets if isinstance(t, ast.Name)}
+                used = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+                if targets & used:
+                    return True
+    return False
+
+
+def _asserts(tree: ast.AST) -> bool:
+    return any(
+        isinstance(n, ast.Assert)
+        or (isinstance(n, ast.Attribute) and n.attr.startswith("assert_"))
+        for n in ast.walk(tree)
+    )
+
+
+def teaching_cell_problems(source: str) -> list[str]:
+    """Why a cell that defines a function or iterates is not a short teaching cell ([] if it is).
+
+    A teaching cell writes the update being taught by hand (at most one small
+    ``def`` or loop), does not plot, and asserts that it equals coursekit's.
+    """
+    tree = ast.parse(_python_lines(source))
+    functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    if not (functions or classes or _iterates(tree)):
+        return []
+    lines = [ln for ln in source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    problems = []
+    if classes:
+        problems.append("defines a class")
+    if len(functions) > 1:
+        problems.append(f"defines {len(functions)} functions")
+    if len(lines) > TEACHING_CELL_LINES:
+        problems.append(f"has {len(lines)} lines of code (at most {TEACHING_CELL_LINES})")
+    if re.search(r"\bplt\.|\.plot\(|\bax(es)?\b|\bfig\b", source):
+        problems.append("plots")
+    if not _asserts(tree):
+        problems.append("asserts nothing against coursekit")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "source, ok",
+    [
+        ("theta = 1.0\nfor k in range(3):\n    theta = theta - 0.1 * theta\nassert abs(theta - ref) < 1e-12", True),
+        ("for k in range(3):\n    theta = theta - 0.1 * theta", False),  # no check against coursekit
+        ("def f(x):\n    return x\ndef g(x):\n    return x\nassert f(1) == g(1)", False),
+        ("class A:\n    pass\nassert A", False),
+        ("def step(t):\n    return t\nfig = plt.figure()\nassert step(1) == 1", False),
+        ("for lr, f in zip(lrs, floors):\n    s = f'{lr} {f}'\n    print(s)", True),  # a print loop
+        ("x = 0\n" * 14 + "for k in range(3):\n    x += k\nassert x == ref", False),
+    ],
+)
+def test_the_teaching_cell_rule_tells_a_teaching_cell_from_helper_code(source, ok):
+    assert (teaching_cell_problems(source) == []) is ok
+
+
 @paths
 def test_no_helper_code_and_only_seeded_randomness(path):
     for cell in _code_cells(_load(path)):
         source = _source(cell)
-        tree = ast.parse(_python_lines(source))
-        defined = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-        assert not defined, f"{path.name} defines helper code; it belongs in coursekit: {source[:80]!r}"
+        problems = teaching_cell_problems(source)
+        assert not problems, (
+            f"{path.name}: a cell that defines code or iterates must be a short teaching cell "
+            f"checked against coursekit, but it {', '.join(problems)}: {source[:80]!r}"
+        )
         assert not re.search(r"np\.random\.(seed|rand|randn|normal|uniform|choice)\b", source), (
             f"{path.name} uses numpy's global random state; use default_rng(seed)"
         )
+
+
+def _normalized(source: str) -> str:
+    return "\n".join(ln.strip() for ln in source.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
+
+
+def test_no_code_cell_is_copied_from_another_lecture():
+    seen: dict[str, str] = {}
+    for path in _lecture_paths():
+        for cell in _code_cells(_load(path)):
+            code = _normalized(_source(cell))
+            if code.count("\n") < 2 or "import" in code:  # one-liners and the import cells may repeat
+                continue
+            assert seen.setdefault(code, path.stem) == path.stem, (
+                f"{path.name} repeats a cell of {seen[code]}: {code[:80]!r}; move it into coursekit"
+            )
+
+
+# Summary numbers that lectures 04-07 do not yet print; the list must shrink, never grow.
+KNOWN_UNPRINTED_SUMMARY_NUMBERS = {
+    "05_momentum_as_physics": ["5", "1e4", "5.5e-10", "60"],
+    "06_nesterov_momentum": ["3e4", "1e-16"],
+    "07_parameter_initialization": ["12"],
+}
+
+
+@paths
+def test_every_summary_number_is_printed_by_the_notebook(path):
+    nb = _load(path)
+    missing = unmatched(_source(nb["cells"][-1]), compared_outputs(nb))
+    assert missing == KNOWN_UNPRINTED_SUMMARY_NUMBERS.get(path.stem, []), (
+        f"{path.name}: the summary quotes {missing}, which no output prints at that rounding "
+        "(mark a number quoted from the book with '(book)')"
+    )
+
+
+@pytest.mark.parametrize(
+    "summary, outputs, missing",
+    [
+        ("- final cost 0.095, about 10× lower", ["J = 0.0954", "ratio 9.7x"], []),
+        ("- final cost 0.096", ["J = 0.0954"], ["0.096"]),
+        ("- below $10^{-30}$ and 2% better", ["J = 1.0e-30", "gain 0.02"], []),
+        ("- slope $-0.5$ (book), measured −0.493 in eq. (8.14), §8.3.1, C8", ["slope -0.493"], []),
+        ("- about 1000× lower", ["ratio 468"], ["1000"]),
+        ("- within 1.18–1.50 of $\\sigma^2 d/(2k)$", ["between 1.18 and 1.50"], []),
+        ("- $5.5 \\times 10^{-10}$ at $O(1/k^2)$", ["error 5.51e-10"], []),
+    ],
+)
+def test_the_summary_check_can_fail(summary, outputs, missing):
+    assert unmatched(summary, outputs) == missing
 
 
 @paths

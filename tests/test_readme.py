@@ -22,3 +22,17 @@ def test_readme_example_prints_the_documented_output():
     with contextlib.redirect_stdout(out):
         exec(compile(_block("example"), "README example", "exec"), {})
     assert out.getvalue() == _block("example-output")
+
+
+def test_the_lecture_table_quotes_only_numbers_its_lecture_prints():
+    """Each row's numbers come from that lecture's outputs (or are marked "(book)")."""
+    import json
+
+    from tests.summary_numbers import compared_outputs, unmatched
+
+    rows = re.findall(r"^\| \[\d\d [^\]]*\]\(notebooks/(\d\d_\w+)\.ipynb\) \|[^|]*\|(.*)\|$",
+                      README.read_text(encoding="utf-8"), re.M)
+    assert len(rows) == 8
+    for stem, shows in rows:
+        nb = json.loads((README.parent / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        assert unmatched(shows, compared_outputs(nb)) == [], f"README.md's row for {stem} quotes numbers it does not print"
