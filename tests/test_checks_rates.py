@@ -28,10 +28,21 @@ def test_the_solutions_agree_with_the_lecture(solution):
     """Closed forms, and the update counts of the lecture's growing-minibatch table."""
     k = np.arange(1, 201)
     assert solution["loglog_slope"](k, 3.0 / np.sqrt(k)) == pytest.approx(-0.5)
-    counts = [solution["updates_within_budget"](b, 10, 1.1, 2000) for b in (200, 2000, 20_000, 80_000)]
-    assert counts == [11, 31, 55, 85]
+    counts = [solution["updates_within_budget"](b, 10, 1.1, 2000)
+              for b in (200, 2000, 20_000, 80_000, 200_000)]
+    assert counts == [11, 31, 55, 85, 145]
     assert [solution["updates_within_budget"](b, 10, 1.0, 2000) for b in (200, 80_000)] == [20, 8000]
     assert [solution["updates_within_budget"](b, 2000, 1.1, 2000) for b in (200, 80_000)] == [0, 40]
+
+
+def test_the_counts_are_those_of_the_lectures_table(solution):
+    """The lecture's growing minibatch switches to the exact gradient at m_k = n, which also
+    touches n examples: the exercise's count is the update count the lecture prints."""
+    from coursekit.experiments.rates import growing_batch
+
+    result = growing_batch()
+    counts = [solution["updates_within_budget"](int(b), 10, 1.1, 2000) for b in result.budgets]
+    assert counts == result.updates_at_budgets[1].tolist()
 
 
 def test_the_updates_oracle_matches_a_run(solution):

@@ -58,12 +58,28 @@ def test_work_per_update_rejects_batch_larger_than_smallest_n():
         rates.work_per_update(batch_size=101)
 
 
-def test_convex_rate_starts_at_the_closed_form_loss_and_has_the_right_shapes():
+def test_convex_rate_bias_matches_the_closed_form_and_noise_starts_at_zero():
     result = rates.convex_rate(noise=0.3, steps=200, repeats=2, record_every=10, window=(10, 200))
     lam = np.geomspace(1e-6, 1.0, 24)
-    assert result.average_excess[0, 0] == pytest.approx(0.5 * lam.sum())  # J(θ_0), θ_0 = 1
-    assert result.average_excess.shape == (21, 1) and result.slope_average.shape == (1,)
+    assert result.total_average[0, 0] == pytest.approx(0.5 * lam.sum())  # J(θ_0), θ_0 = 1
+    assert result.noise_average[0, 0] == 0.0 and result.noise_last[0, 0] == 0.0  # θ_0 = θ*
+    assert result.total_average.shape == (21, 1) and result.slope_noise_average.shape == (1,)
     assert np.all(np.diff(result.steps) == 10)
+    # Oracle for the noiseless run: θ_k,i = Π_{j≤k} (1 − ε_j λ_i), ε_j = 0.5/√j, by a plain loop.
+    theta, path = np.ones(24), [np.ones(24)]
+    for j in range(1, 201):
+        theta = theta * (1.0 - 0.5 / np.sqrt(j) * lam)
+        path.append(theta)
+    path = np.array(path)
+    np.testing.assert_allclose(result.bias_last, 0.5 * (lam * path[::10] ** 2).sum(axis=1),
+                               rtol=1e-10)
+    averages = np.cumsum(path[1:], axis=0) / np.arange(1, 201)[:, None]
+    np.testing.assert_allclose(result.bias_average[1:],
+                               0.5 * (lam * averages[9::10] ** 2).sum(axis=1), rtol=1e-10)
+    # The reference slope is that of log k/√k on the window.
+    k = result.steps[1:].astype(float)
+    assert result.slope_log_reference == pytest.approx(
+        np.polyfit(np.log(k), np.log(np.log(k) / np.sqrt(k)), 1)[0], rel=1e-9)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -78,12 +94,18 @@ def test_convex_rate_rejects_bad_input(kwargs, match):
         rates.convex_rate(**kwargs)
 
 
-def test_strongly_convex_schedule_is_one_over_mu_k_plus_tau():
+def test_strongly_convex_schedule_is_one_over_mu_k_plus_offset():
     result = rates.strongly_convex_rate(mu=0.25, steps=100, repeats=2, record_every=10,
                                         window=(10, 100))
     k = result.steps[1:]
     np.testing.assert_allclose(result.lr[1:], 1.0 / (0.25 * (k + 4.0)), rtol=1e-12)
-    assert result.tau == 4.0 and result.L == 1.0
+    assert result.offset == 4.0 and result.L == 1.0
+    assert result.noise_term[0] == 0.0 and result.control_excess.shape == (11, 2)
+    # Oracle for the noiseless run: Π_{j≤k} (1 − λ/(μ(j + k0))) per direction.
+    lam = np.geomspace(0.25, 1.0, 24)
+    factors = 1.0 - lam / (0.25 * (np.arange(1, 101)[:, None] + 4.0))
+    path = np.vstack([np.ones(24), np.cumprod(factors, axis=0)])
+    np.testing.assert_allclose(result.bias, 0.5 * (lam * path[::10] ** 2).sum(axis=1), rtol=1e-10)
     with pytest.raises(ValueError, match="mu must be in"):
         rates.strongly_convex_rate(mu=1.5)
 
@@ -97,11 +119,29 @@ def test_one_pass_threshold_and_hitting_point_match_a_brute_force_scan():
                  if np.all(result.test_loss[i:] <= result.threshold))
     assert result.examples_to_tolerance == result.examples[first]
     assert result.epoch_fraction == result.examples_to_tolerance / 20_000
+    assert result.excess_at_tolerance == result.excess[first]
+    last = next(i for i in range(len(result.excess))
+                if np.all(result.excess[i:] <= 2.0 * result.final_excess))
+    assert result.examples_to_excess_factor == result.examples[last]
+
+
+def test_one_pass_excess_error_and_test_floor_oracles():
+    from coursekit.data import make_large_regression
+    result = rates.one_pass(n=20_000, dim=5, n_test=500, batch_size=20, test_every=5)
+    data = make_large_regression(20_000, 5, rng=np.random.default_rng(0), noise=0.5, n_test=500)
+    # θ_0 = 0: the excess error ½‖θ − θ_true‖² starts at ½‖θ_true‖².
+    assert result.excess[0] == pytest.approx(0.5 * np.sum(data.theta_true ** 2), rel=1e-12)
+    residual = data.X_test @ data.theta_true - data.y_test
+    assert result.test_floor == pytest.approx(0.5 * np.mean(residual ** 2), rel=1e-12)
+    # The test loss and the excess error follow the same trajectory: for x ~ N(0, I) the test
+    # loss minus the test floor is the excess error up to sampling error of 500 rows.
+    assert np.all(result.excess >= 0)
+    assert result.test_loss[0] - result.test_floor == pytest.approx(result.excess[0], rel=0.2)
 
 
 @pytest.mark.parametrize("kwargs, match", [(dict(tolerance=0.0), "tolerance must be in"),
                                            (dict(n=100), "n must be an integer"),
-                                           (dict(tau=0.5), "tau must be in")])
+                                           (dict(offset=0.5), "offset must be in")])
 def test_one_pass_rejects_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         rates.one_pass(**kwargs)
@@ -109,11 +149,13 @@ def test_one_pass_rejects_bad_input(kwargs, match):
 
 def test_statistical_floor_oracles():
     result = rates.statistical_floor(n=2000, dim=4, batch_size=10, repeats=2, gd_epochs=3,
-                                     record_every=5, window=(100, 1000), budgets=(100, 2000, 6000))
+                                     gd_lrs=(0.5,), sgd_constants=(1.0,), record_every=5,
+                                     early_window=(100, 1000), budgets=(100, 2000, 6000))
     k = result.sgd_examples[1:]
     np.testing.assert_allclose(result.floor[1:], 0.25 * 4 / (2 * k))
-    assert np.isnan(result.floor[0])
+    assert np.isnan(result.floor[0]) and result.window == (50, 2000)
     assert result.gd_examples.tolist() == [0, 2000, 4000, 6000]
+    assert result.gd_lr == 0.5 and result.sgd_constant == 1.0
     # Independent oracle: rebuild the data, take one gradient step by hand.
     from coursekit.data import make_linear_regression
     data = make_linear_regression(2000, 4, np.random.default_rng(0), noise=0.5)
@@ -123,15 +165,40 @@ def test_statistical_floor_oracles():
     assert result.ols_excess == pytest.approx(0.5 * np.sum((ols - data.theta_true) ** 2))
     assert result.gd_at_budgets.tolist() == [result.gd_excess[0], result.gd_excess[1],
                                              result.gd_excess[3]]
+    inside = (result.sgd_examples >= 50) & (result.sgd_examples <= 2000)
+    assert result.ratio_range == (result.ratio[inside].min(), result.ratio[inside].max())
 
 
-def test_growing_batch_examples_follow_the_schedule():
-    result = rates.growing_batch(n=200, dim=3, epochs=5, repeats=2, budgets=(20, 200, 1000))
+def test_statistical_floor_picks_the_grid_best_by_the_same_rule():
+    result = rates.statistical_floor(n=2000, dim=4, batch_size=10, repeats=2, gd_epochs=2,
+                                     record_every=5, early_window=(100, 1000),
+                                     budgets=(100, 2000, 4000))
+    assert result.sgd_final.shape == (3,) and result.gd_final.shape == (4,)
+    assert result.sgd_final[result.sgd_best] == result.sgd_final.min()
+    assert result.gd_final[result.gd_best] == result.gd_final.min()
+    np.testing.assert_array_equal(result.sgd_excess[-1], result.sgd_final[result.sgd_best])
+    assert result.gd_excess[1] == result.gd_final[result.gd_best]
+
+
+def test_growing_batch_examples_follow_the_schedule_then_n_per_exact_update():
+    result = rates.growing_batch(n=200, dim=3, epochs=20, repeats=2, tail=30,
+                                 budgets=(20, 200, 1000))
     growth = rates.geometric_batch_growth(10, 1.1, 200)
-    sizes = [max(1, int(round(float(growth(k))))) for k in range(1, len(result.examples[1]))]
-    np.testing.assert_array_equal(result.examples[1][1:], np.cumsum(sizes))
-    assert result.examples[1][-1] >= 1000
-    np.testing.assert_array_equal(result.examples[2], 200 * np.arange(6))
+    sizes = [max(1, int(round(float(growth(k))))) for k in range(1, 200)]
+    switch = next(i for i, m in enumerate(sizes) if m >= 200)
+    assert result.switch_update == switch and result.switch_examples == sum(sizes[:switch])
+    grown = result.examples[1]
+    np.testing.assert_array_equal(grown[1:switch + 1], np.cumsum(sizes[:switch]))
+    assert np.all(np.diff(grown[switch:]) == 200) and 3800 < grown[-1] <= 4000
+    sampled = result.examples[2]
+    np.testing.assert_array_equal(sampled[1:], np.cumsum(sizes[:len(sampled) - 1]))
+    np.testing.assert_array_equal(result.examples[3], 200 * np.arange(21))
     np.testing.assert_array_equal(result.examples[0], 100 * np.arange(len(result.examples[0])))
+    # Exact gradients after the switch: a constant ε < 2/L makes J fall at every update.
+    assert np.all(np.diff(result.excess[1][switch:]) < 0)
     with pytest.raises(ValueError, match="growth_rate must be in"):
         rates.growing_batch(growth_rate=1.0)
+    with pytest.raises(ValueError, match="tail must be an integer"):
+        rates.growing_batch(tail=5)
+    with pytest.raises(ValueError, match="end before the minibatch reaches n"):
+        rates.growing_batch(n=200, dim=3, epochs=2, repeats=2)

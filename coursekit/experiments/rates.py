@@ -5,19 +5,23 @@ from an explicit ``seed`` and returns a frozen result with the arrays to plot
 and the measured numbers that the lecture prints and ``tests/test_claims_rates.py``
 asserts.
 
-- :func:`convex_rate` (claim C8): averaged SGD with ε_k = ε_0/√k on a convex
-  quadratic whose curvatures span six decades, so that no strong convexity is
-  visible in the measured window: J(θ̄_k) − J* = O(1/√k).
-- :func:`strongly_convex_rate` (C8): SGD with ε_k = 1/(μ(k + τ)) on a
-  μ-strongly convex noisy quadratic: J(θ_k) − J* = O(1/k).
+- :func:`convex_rate` (claim C8): SGD with ε_k = ε_0/√k on a convex quadratic
+  whose curvatures span six decades, with the excess error split exactly into
+  its bias term (the run without noise) and its noise term (the run from θ*):
+  the bias falls like 1/√k, the noise term like log k/√k.
+- :func:`strongly_convex_rate` (C8): SGD with ε_k = 1/(μ(k + k_0)) on a
+  μ-strongly convex noisy quadratic: J(θ_k) − J* = O(1/k), from the noise
+  term; controls with a step constant too small and with ε_0/√k.
 - :func:`work_per_update` (C6): examples touched per update against the
   training-set size n: m for SGD, n for batch gradient descent.
-- :func:`one_pass` (C7): one pass of minibatch SGD over 10^6 examples
-  reaches within a tolerance of its final test error long before the pass ends.
-- :func:`statistical_floor` (C9): one-pass SGD next to the Cramér–Rao rate
-  σ²d/(2k), and batch gradient descent at equal examples seen.
-- :func:`growing_batch` (C10): a geometrically growing minibatch against a
-  small fixed minibatch and the full batch, at equal examples seen.
+- :func:`one_pass` (C7): one pass of minibatch SGD over 10^6 examples; the
+  test loss reaches a tolerance of its final value long before the pass
+  ends, while the excess error ½‖θ − θ_true‖² keeps falling.
+- :func:`statistical_floor` (C9): one-pass SGD next to the rate σ²d/(2k),
+  and batch gradient descent at equal examples seen, both tuned on a grid.
+- :func:`growing_batch` (C10): a geometrically growing minibatch, exact once
+  m_k ≥ n, against a small fixed minibatch, the same growth sampled with
+  replacement, and the full batch, at equal examples seen.
 
 Loss convention: J(θ) = (1/2n) Σ (x_iᵀθ − y_i)², so the excess test error
 of the least-squares estimator from k examples is σ²d/(2(k − d − 1)) ≈ σ²d/(2k).
@@ -35,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_int, check_interval, check_scalar
-from ..analysis import loglog_slope, steps_to_tolerance
+from ..analysis import geometric_rate, loglog_slope, steps_to_tolerance
 from ..data import make_large_regression, make_linear_regression
 from ..optimizers import sgd
 from ..problems import LeastSquares, Quadratic, make_least_squares
@@ -93,22 +97,40 @@ def _check_sizes(sizes) -> np.ndarray:
 # -- C8: the convex rate ----------------------------------------------------------
 @dataclass(frozen=True)
 class ConvexRateResult:
-    """Averaged SGD with ε_k = ε_0/√k on a convex, not strongly convex quadratic.
+    """SGD with ε_k = ε_0/√k on a convex, not strongly convex quadratic, split into bias and noise.
 
-    steps : (R,)                the iteration k of each record
-    noise : (S,)                σ, the gradient-noise levels compared
-    average_excess : (R, S)     J(θ̄_k) − J*, mean over seeds (θ̄_k = (1/k) Σ θ_j)
-    last_excess : (R, S)        J(θ_k) − J*, mean over seeds (no averaging)
-    slope_average, slope_last : (S,)   fitted log-log slopes over ``window``
+    steps : (R,)                   the iteration k of each record
+    noise : (S,)                   σ, the gradient-noise levels compared
+    bias_average, bias_last : (R,) J − J* of the noiseless run (σ = 0) from θ_0:
+                                   averaged iterate θ̄_k = (1/k) Σ θ_j, and last iterate θ_k
+    noise_average, noise_last : (R, S)   the noise term: mean over seeds of J − J* of the
+                                   run from θ_0 = θ* at each σ
+    total_average, total_last : (R, S)   mean over seeds of J − J* of the run from θ_0
+    slope_bias_average, slope_bias_last : fitted log-log slopes of the bias term
+    slope_noise_average, slope_noise_last : (S,) the same for the noise term
+    slope_total_average, slope_total_last : (S,) the same for the whole excess error
+    slope_log_reference : slope of log k/√k itself on ``window``
+    constant_lr, slope_constant : ε of a noiseless run at a constant step, and its slope
     window : (k_min, k_max);  eigenvalues : (d,);  lr0 : ε_0;  repeats : seeds
     """
 
     steps: np.ndarray
     noise: np.ndarray
-    average_excess: np.ndarray
-    last_excess: np.ndarray
-    slope_average: np.ndarray
-    slope_last: np.ndarray
+    bias_average: np.ndarray
+    bias_last: np.ndarray
+    noise_average: np.ndarray
+    noise_last: np.ndarray
+    total_average: np.ndarray
+    total_last: np.ndarray
+    slope_bias_average: float
+    slope_bias_last: float
+    slope_noise_average: np.ndarray
+    slope_noise_last: np.ndarray
+    slope_total_average: np.ndarray
+    slope_total_last: np.ndarray
+    slope_log_reference: float
+    constant_lr: float
+    slope_constant: float
     window: tuple
     eigenvalues: np.ndarray
     lr0: float
@@ -119,6 +141,7 @@ def convex_rate(
     *,
     noise=(0.3, 1.0),
     lr0: float = 0.5,
+    constant_lr: float = 0.5,
     dim: int = 24,
     smallest_curvature: float = 1e-6,
     steps: int = 5000,
@@ -127,29 +150,40 @@ def convex_rate(
     window=(50, 5000),
     seed: int = 0,
 ) -> ConvexRateResult:
-    """Excess error of averaged SGD with ε_k = ε_0/√k on a convex quadratic (claim C8).
+    """Excess error of SGD with ε_k = ε_0/√k on a convex quadratic, bias and noise apart (claim C8).
 
     The problem is J(θ) = ½ Σ_i λ_i θ_i² with λ_i log-spaced from
     ``smallest_curvature`` to 1, started at θ_0 = (1, ..., 1), with minibatch
-    gradients ∇J(θ) + σξ, ξ ~ N(0, I) (:class:`coursekit.problems.Quadratic`).
-    With equal initial errors on log-spaced curvatures, the error still to be
-    removed after "time" T = Σ_j ε_j ≈ 2ε_0√k is about Σ_{λ_i < 1/T} λ_i,
-    which is ∝ 1/T ∝ 1/√k as long as 1 ≪ T ≪ 1/λ_min: on the whole window the
-    problem shows no strong convexity. This is the worst case behind the
-    convex bound
+    gradients ∇J(θ) + σξ, ξ ~ N(0, I) whatever θ is
+    (:class:`coursekit.problems.Quadratic`). The update is linear in θ and the
+    noise is additive, so θ_k = b_k + e_k, where b_k is the noiseless run from
+    θ_0 (the *bias*) and e_k the run from θ_0 = θ* with the same noise (the
+    *noise term*); the cross term of J has mean zero, hence exactly
+
+        E[J(θ_k)] − J* = (J(b_k) − J*) + E[J(e_k) − J*],
+
+    and the same for the averaged iterate θ̄_k. The three runs are made for
+    each σ (the noise and total runs share their seeds) and a fourth, without
+    noise at a constant ``constant_lr``, shows what the decaying step does to
+    the bias term.
+
+    Why this problem: with equal initial errors on log-spaced curvatures, the
+    bias still to be removed after "time" T = Σ_j ε_j ≈ 2ε_0√k is about
+    Σ_{λ_i < 1/T} λ_i ∝ 1/T, i.e. 1/√k, while 1 ≪ T ≪ 1/λ_min: curvature at
+    every scale is the worst case for the deterministic term. The convex bound
+    for the averaged iterate,
 
         E[J(θ̄_k)] − J* ≤ (‖θ_0 − θ*‖² + G² Σ_j ε_j²) / (c Σ_j ε_j) = O(log k / √k)
 
     for ε_j = ε_0/√j (Nemirovski et al., 2009, "Robust stochastic approximation
-    approach to stochastic programming", eq. 2.18-2.24): the first term is the
-    bias, the second the noise, whose log k flattens the fitted slope when
-    σ is large.
+    approach to stochastic programming", eqs. 2.18-2.24), has the same two
+    terms: the first is the bias, ∝ 1/√k; the second the noise, ∝ log k/√k.
 
-    Returns excess errors averaged over ``repeats`` seeds, one column per σ,
-    and slopes fitted by :func:`coursekit.analysis.loglog_slope` on ``window``.
+    Slopes are fitted by :func:`coursekit.analysis.loglog_slope` on ``window``.
     """
     noise = _check_levels("noise", noise)
     lr0 = check_scalar("lr0", lr0, 0.0, 1.0, low_open=True)
+    constant_lr = check_scalar("constant_lr", constant_lr, 0.0, 1.0, low_open=True)
     dim = check_int("dim", dim, low=2)
     smallest_curvature = check_scalar("smallest_curvature", smallest_curvature, 0.0, 1.0,
                                       low_open=True, high_open=True)
@@ -161,25 +195,52 @@ def convex_rate(
 
     eigenvalues = np.geomspace(smallest_curvature, 1.0, dim)
     theta0 = np.ones(dim)
-    average, last = [], []
-    # One run per σ: the noise level belongs to the problem, not to a hyperparameter.
-    for j, sigma in enumerate(noise):
+    schedule = inverse_sqrt(lr0)
+    noiseless = Quadratic(eigenvalues)
+    bias = run(noiseless, sgd(schedule), theta0, steps, record_every=record_every, average=True)
+    constant_run = run(noiseless, sgd(constant(constant_lr)), theta0, steps,
+                       record_every=record_every)
+    noise_avg, noise_last, total_avg, total_last = [], [], [], []
+    # One pair of runs per σ: the noise level belongs to the problem, not to a hyperparameter.
+    # Every run draws the same ξ, so the noise term is exactly ∝ σ², and total − bias − noise
+    # is the cross term alone.
+    for sigma in noise:
         problem = Quadratic(eigenvalues, noise=float(sigma))
-        result = run(problem, sgd(inverse_sqrt(lr0)), theta0, steps, batch_size=1,
-                     rng=np.random.default_rng([seed, j]), repeats=repeats,
-                     record_every=record_every, average=True)
-        average.append((result.average_loss - problem.min_loss).mean(axis=1))
-        last.append((result.loss - problem.min_loss).mean(axis=1))
-    steps_rec = result.steps
-    average = np.stack(average, axis=1)
-    last = np.stack(last, axis=1)
+        for start, avg, last in ((noiseless.minimizer, noise_avg, noise_last),
+                                 (theta0, total_avg, total_last)):
+            result = run(problem, sgd(schedule), start, steps, batch_size=1,
+                         rng=np.random.default_rng(seed), repeats=repeats,
+                         record_every=record_every, average=True)
+            avg.append((result.average_loss - problem.min_loss).mean(axis=1))
+            last.append((result.loss - problem.min_loss).mean(axis=1))
+    k = bias.steps
+    noise_avg, noise_last = np.stack(noise_avg, axis=1), np.stack(noise_last, axis=1)
+    total_avg, total_last = np.stack(total_avg, axis=1), np.stack(total_last, axis=1)
+    bias_avg = bias.average_loss - noiseless.min_loss
+    bias_last = bias.loss - noiseless.min_loss
+    k_pos = np.maximum(k, 1).astype(float)
+
+    def slope(values):
+        return loglog_slope(k, values, *window)
+
     return ConvexRateResult(
-        steps=steps_rec,
+        steps=k,
         noise=noise,
-        average_excess=average,
-        last_excess=last,
-        slope_average=np.atleast_1d(loglog_slope(steps_rec, average, *window)),
-        slope_last=np.atleast_1d(loglog_slope(steps_rec, last, *window)),
+        bias_average=bias_avg,
+        bias_last=bias_last,
+        noise_average=noise_avg,
+        noise_last=noise_last,
+        total_average=total_avg,
+        total_last=total_last,
+        slope_bias_average=slope(bias_avg),
+        slope_bias_last=slope(bias_last),
+        slope_noise_average=np.atleast_1d(slope(noise_avg)),
+        slope_noise_last=np.atleast_1d(slope(noise_last)),
+        slope_total_average=np.atleast_1d(slope(total_avg)),
+        slope_total_last=np.atleast_1d(slope(total_last)),
+        slope_log_reference=slope(np.log(k_pos) / np.sqrt(k_pos)),
+        constant_lr=constant_lr,
+        slope_constant=slope(constant_run.loss - noiseless.min_loss),
         window=window,
         eigenvalues=eigenvalues,
         lr0=lr0,
@@ -190,20 +251,34 @@ def convex_rate(
 # -- C8: the strongly convex rate ---------------------------------------------------
 @dataclass(frozen=True)
 class StronglyConvexRateResult:
-    """SGD with ε_k = 1/(μ(k + τ)) on a μ-strongly convex noisy quadratic.
+    """SGD with ε_k = c/(μ(k + k_0)) on a μ-strongly convex noisy quadratic, and two controls.
 
-    steps : (R,);  excess : (R,) J(θ_k) − J*, mean over seeds;  lr : (R,) ε_k
-    slope : fitted log-log slope over ``window``;  mu, L, tau, noise, repeats
+    steps : (R,);  lr : (R,) ε_k of the main schedule (c = 1)
+    excess : (R,)   J(θ_k) − J*, mean over seeds, main schedule
+    bias : (R,)     the noiseless run from θ_0;  noise_term : (R,) the run from θ* (mean over seeds)
+    slope, slope_bias, slope_noise : fitted log-log slopes of those three over ``window``
+    control_labels : 2 names;  control_excess : (R, 2);  control_slopes : (2,)
+        the same problem with ε_k = c_small/(μ(k + k_0)) and with ε_k = sqrt_lr0/√k
+    mu, L, offset (k_0 = L/μ), small_constant (c_small), sqrt_lr0, noise, repeats, window
     """
 
     steps: np.ndarray
-    excess: np.ndarray
     lr: np.ndarray
+    excess: np.ndarray
+    bias: np.ndarray
+    noise_term: np.ndarray
     slope: float
+    slope_bias: float
+    slope_noise: float
+    control_labels: tuple
+    control_excess: np.ndarray
+    control_slopes: np.ndarray
     window: tuple
     mu: float
     L: float
-    tau: float
+    offset: float
+    small_constant: float
+    sqrt_lr0: float
     noise: float
     repeats: int
 
@@ -213,49 +288,85 @@ def strongly_convex_rate(
     mu: float = 0.1,
     dim: int = 24,
     noise: float = 1.0,
+    small_constant: float = 0.25,
+    sqrt_lr0: float = 1.0,
     steps: int = 5000,
     repeats: int = 16,
     record_every: int = 5,
     window=(50, 5000),
     seed: int = 0,
 ) -> StronglyConvexRateResult:
-    """Excess error of SGD with ε_k = 1/(μ(k + τ)) on a strongly convex quadratic (claim C8).
+    """Excess error of SGD with ε_k = 1/(μ(k + k_0)) on a strongly convex quadratic (claim C8).
 
-    J(θ) = ½ Σ_i λ_i θ_i² with λ_i log-spaced from μ to L = 1, θ_0 = (1, ..., 1),
-    minibatch gradients ∇J(θ) + σξ. The schedule is
-    :func:`coursekit.schedules.inverse_time` with τ = L/μ and ε_0 = 1/(μτ), i.e.
-    ε_k = 1/(μ(k + τ)): ε_1 < 1/L keeps the first steps stable, and ε_k ≈ 1/(μk)
-    later. Along the flattest direction x_{k+1} = (1 − 1/(k+τ)) x_k − σξ/(μ(k+τ)),
-    which averages the noise like a running mean, so
-    E[J(θ_k)] − J* ≈ σ²/(2μk) per such direction: O(1/k) (e.g. Bottou, Curtis &
-    Nocedal, 2018, "Optimization methods for large-scale machine learning",
-    Theorem 4.7).
+    J(θ) = ½ Σ_i λ_i θ_i² with λ_i log-spaced from μ (the smallest curvature,
+    which makes J μ-strongly convex) to L = 1, θ_0 = (1, ..., 1), minibatch
+    gradients ∇J(θ) + σξ with ξ independent of θ. The schedule is
+    :func:`coursekit.schedules.inverse_time` with offset k_0 = L/μ and
+    ε_0 = c/(μ k_0), i.e. ε_k = c/(μ(k + k_0)): the offset keeps ε_1 ≤ 1/L.
+    With c = 1 the flattest direction follows x_{k+1} = (1 − 1/(k + k_0)) x_k
+    − σξ/(μ(k + k_0)), a running mean of the noise, so its noise term is about
+    σ²/(2μk): O(1/k) (Bottou, Curtis & Nocedal, 2018, "Optimization methods for
+    large-scale machine learning", Theorem 4.7), while its bias falls like
+    (k_0/k)² in J. The bound needs c > 1/2: with cλ < 1/2 a direction decays
+    only like k^(−2cλ) (Nemirovski et al., 2009, section 1), hence the control
+    c = ``small_constant``; the other control, ε_0/√k, leaves a noise floor
+    ∝ ε_k, i.e. O(1/√k).
+
+    Bias and noise term are split as in :func:`convex_rate`.
     """
     mu = check_scalar("mu", mu, 0.0, 1.0, low_open=True, high_open=True)
     dim = check_int("dim", dim, low=1)
     noise = check_scalar("noise", noise, 0.0, np.inf, low_open=True)
+    small_constant = check_scalar("small_constant", small_constant, 0.0, 1.0, low_open=True,
+                                  high_open=True)
+    sqrt_lr0 = check_scalar("sqrt_lr0", sqrt_lr0, 0.0, 1.0, low_open=True)
     steps = check_int("steps", steps, low=10)
     repeats = check_int("repeats", repeats, low=1)
     record_every = check_int("record_every", record_every, low=1)
     window = _check_window(window, steps)
     seed = check_int("seed", seed, low=0)
 
-    problem = Quadratic(np.geomspace(mu, 1.0, dim), noise=noise)
-    tau = problem.L / mu
-    schedule = inverse_time(1.0 / (mu * tau), tau)
-    result = run(problem, sgd(schedule), np.ones(dim), steps, batch_size=1,
-                 rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
-    excess = (result.loss - problem.min_loss).mean(axis=1)
-    lr = np.asarray(schedule(np.maximum(result.steps, 1)), dtype=float)
+    eigenvalues = np.geomspace(mu, 1.0, dim)
+    problem = Quadratic(eigenvalues, noise=noise)
+    noiseless = Quadratic(eigenvalues)
+    offset = problem.L / mu
+    schedule = inverse_time(1.0 / (mu * offset), offset)
+    theta0 = np.ones(dim)
+
+    def noisy(sched, start):
+        result = run(problem, sgd(sched), start, steps, batch_size=1,
+                     rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
+        return (result.loss - problem.min_loss).mean(axis=1), result.steps
+
+    excess, k = noisy(schedule, theta0)
+    noise_term, _ = noisy(schedule, problem.minimizer)
+    bias = run(noiseless, sgd(schedule), theta0, steps, record_every=record_every).loss
+    bias = bias - noiseless.min_loss
+    controls = (
+        (f"ε_k = {small_constant:g}/(μ(k + k0))",
+         inverse_time(small_constant / (mu * offset), offset)),
+        (f"ε_k = {sqrt_lr0:g}/√k", inverse_sqrt(sqrt_lr0)),
+    )
+    control_excess = np.stack([noisy(sched, theta0)[0] for _, sched in controls], axis=1)
+    lr = np.asarray(schedule(np.maximum(k, 1)), dtype=float)
     return StronglyConvexRateResult(
-        steps=result.steps,
-        excess=excess,
+        steps=k,
         lr=lr,
-        slope=loglog_slope(result.steps, excess, *window),
+        excess=excess,
+        bias=bias,
+        noise_term=noise_term,
+        slope=loglog_slope(k, excess, *window),
+        slope_bias=loglog_slope(k, bias, *window),
+        slope_noise=loglog_slope(k, noise_term, *window),
+        control_labels=tuple(label for label, _ in controls),
+        control_excess=control_excess,
+        control_slopes=np.atleast_1d(loglog_slope(k, control_excess, *window)),
         window=window,
         mu=mu,
         L=problem.L,
-        tau=tau,
+        offset=offset,
+        small_constant=small_constant,
+        sqrt_lr0=sqrt_lr0,
         noise=noise,
         repeats=repeats,
     )
@@ -360,50 +471,73 @@ def seconds_per_update(
 # -- C7: one pass over a large training set ----------------------------------------
 @dataclass(frozen=True)
 class OnePassResult:
-    """One pass of minibatch SGD over n training examples.
+    """One pass of minibatch SGD over n training examples: test loss and excess error.
 
-    examples : (T,) examples seen at each test record;  test_loss : (T,)
-    final_test_loss : after the pass;  threshold = (1 + tolerance) × final
+    examples : (T,) examples seen at each test record
+    test_loss : (T,) ½ mean squared error on the test set
+    excess : (T,) excess error ½‖θ − θ_true‖² (x ~ N(0, I)), along the same trajectory
+    final_test_loss, final_excess : after the pass
+    test_floor : the test set's own loss at θ_true (its noise, the best any θ can expect)
+    noise_floor : σ²/2, the population loss at θ_true
+    threshold = (1 + tolerance) × final_test_loss
     examples_to_tolerance : first examples count from which test_loss stays ≤ threshold
-    epoch_fraction = examples_to_tolerance / n;  noise_floor = σ²/2 (Bayes test error)
-    n, batch_size, tolerance
+    epoch_fraction = examples_to_tolerance / n
+    excess_at_tolerance : the excess error at that point
+    excess_factor : a tolerance on the excess error, as a factor of final_excess
+    examples_to_excess_factor : first examples count from which excess ≤ excess_factor × final_excess
+    n, dim, batch_size, tolerance
     """
 
     examples: np.ndarray
     test_loss: np.ndarray
+    excess: np.ndarray
     final_test_loss: float
+    final_excess: float
+    test_floor: float
+    noise_floor: float
     threshold: float
     examples_to_tolerance: int
     epoch_fraction: float
-    noise_floor: float
+    excess_at_tolerance: float
+    excess_factor: float
+    examples_to_excess_factor: int
     n: int
+    dim: int
     batch_size: int
     tolerance: float
 
 
 def one_pass(
     *, n: int = 10**6, dim: int = 20, noise: float = 0.5, n_test: int = 10_000,
-    batch_size: int = 200, tau: float = 2.0, tolerance: float = 0.01, test_every: int = 5,
-    seed: int = 0,
+    batch_size: int = 200, offset: float = 2.0, tolerance: float = 0.01,
+    excess_factor: float = 2.0, test_every: int = 5, seed: int = 0,
 ) -> OnePassResult:
     """When does one-pass SGD get within ``tolerance`` of its final test error? (claim C7)
 
     Data: :func:`coursekit.data.make_large_regression` (x ~ N(0, I_d), so
     μ = L = 1 for the population cost). SGD with minibatches of m examples
-    and ε_k = 1/(μ(k + τ)) (:func:`coursekit.schedules.inverse_time` with
-    ε_0 = 1/τ) runs for n/m updates, one pass in expectation (minibatches are
-    drawn with replacement, as in Algorithm 8.1). The test error is recorded
-    every ``test_every`` updates; the result is the first number of examples
-    from which it stays within (1 + tolerance) × its final value
-    (:func:`coursekit.analysis.steps_to_tolerance`).
+    and ε_k = 1/(μ(k + k_0)) (:func:`coursekit.schedules.inverse_time` with
+    ε_0 = 1/k_0, k_0 = ``offset``) runs for n/m updates, one pass in
+    expectation (minibatches are drawn with replacement, as in Algorithm 8.1).
+
+    Two numbers are followed every ``test_every`` updates. The test loss on
+    the ``n_test`` held-out rows, whose first example count within
+    (1 + tolerance) × its final value is the result
+    (:func:`coursekit.analysis.steps_to_tolerance`); and the excess error
+    ½‖θ − θ_true‖², the population loss minus σ²/2. The excess error is read
+    as the test loss of a second problem with the same training rows and the
+    d test rows √d·I, targets √d·θ_true: its test loss is ½(θ − θ_true)ᵀ
+    (d·I/d)(θ − θ_true) exactly. Both runs draw the same minibatches (same
+    seed), so they follow the same trajectory.
     """
     n = check_int("n", n, low=1000)
     dim = check_int("dim", dim, low=1)
     noise = check_scalar("noise", noise, 0.0, np.inf, low_open=True)
     n_test = check_int("n_test", n_test, low=1)
     batch_size = check_int("batch_size", batch_size, low=1, high=n // 10)
-    tau = check_scalar("tau", tau, 1.0, np.inf)
+    offset = check_scalar("offset", offset, 1.0, np.inf)
     tolerance = check_scalar("tolerance", tolerance, 0.0, 1.0, low_open=True, high_open=True)
+    excess_factor = check_scalar("excess_factor", excess_factor, 1.0, np.inf, low_open=True)
     test_every = check_int("test_every", test_every, low=1)
     seed = check_int("seed", seed, low=0)
 
@@ -411,24 +545,40 @@ def one_pass(
                                  n_test=n_test)
     problem = LeastSquares(data.X, data.y, data.X_test, data.y_test,
                            name=f"large least squares n={n}")
+    scale = np.sqrt(dim)
+    population = LeastSquares(data.X, data.y, scale * np.eye(dim), scale * data.theta_true,
+                              name=f"large least squares n={n}, excess error as test loss")
     steps = n // batch_size
-    # record_every=steps: the full training loss (a pass over 10^6 rows) only at the ends.
-    result = run(problem, sgd(inverse_time(1.0 / tau, tau)), np.zeros(dim), steps,
-                 batch_size=batch_size, rng=np.random.default_rng([seed, 1]),
-                 record_every=steps, test_every=test_every)
+    curves = []
+    for prob in (problem, population):
+        # record_every=steps: the full training loss (a pass over 10^6 rows) only at the ends.
+        result = run(prob, sgd(inverse_time(1.0 / offset, offset)), np.zeros(dim), steps,
+                     batch_size=batch_size, rng=np.random.default_rng([seed, 1]),
+                     record_every=steps, test_every=test_every)
+        curves.append(result.test_loss.copy())
+    test_loss, excess = curves
     examples = result.test_steps.astype(np.int64) * batch_size
-    final = float(result.test_loss[-1])
+    final = float(test_loss[-1])
     threshold = (1.0 + tolerance) * final
-    reached = int(steps_to_tolerance(examples, result.test_loss, threshold))
+    reached = int(steps_to_tolerance(examples, test_loss, threshold))
+    final_excess = float(excess[-1])
     return OnePassResult(
         examples=examples,
-        test_loss=result.test_loss.copy(),
+        test_loss=test_loss,
+        excess=excess,
         final_test_loss=final,
+        final_excess=final_excess,
+        test_floor=float(problem.test_loss(data.theta_true)),
+        noise_floor=0.5 * noise**2,
         threshold=threshold,
         examples_to_tolerance=reached,
         epoch_fraction=reached / n,
-        noise_floor=0.5 * noise**2,
+        excess_at_tolerance=float(excess[np.searchsorted(examples, reached)]),
+        excess_factor=excess_factor,
+        examples_to_excess_factor=int(steps_to_tolerance(examples, excess,
+                                                         excess_factor * final_excess)),
         n=n,
+        dim=dim,
         batch_size=batch_size,
         tolerance=tolerance,
     )
@@ -437,36 +587,57 @@ def one_pass(
 # -- C9: the statistical floor ------------------------------------------------------
 @dataclass(frozen=True)
 class StatisticalFloorResult:
-    """One-pass SGD and batch GD against the Cramér–Rao rate σ²d/(2k).
+    """One-pass SGD and batch GD, each tuned on a small grid, against the rate σ²d/(2k).
 
-    sgd_examples : (R,);  sgd_excess : (R,) excess test error ½‖θ_k − θ_true‖², mean over seeds
-    gd_examples : (G,);   gd_excess : (G,) the same for batch gradient descent
+    sgd_constants : (C,) c of ε_k = c/(μ(k + k_0)), μ = 1;  sgd_final : (C,) excess after one pass
+    sgd_best : index of the best c;  sgd_examples : (R,);  sgd_excess : (R,) excess
+        ½‖θ_k − θ_true‖² of the best c, mean over seeds
+    gd_lrs : (G,) constant ε of batch GD;  gd_final : (G,) excess after one epoch
+    gd_best : index of the best ε;  gd_examples : (E+1,);  gd_excess : (E+1,) of the best ε
     floor : (R,) σ²d/(2k) at sgd_examples (nan at k = 0)
-    ratio : (R,) sgd_excess / floor;  ratio_range : (min, max) of ratio over ``window``
-    window : (k_min, k_max) in examples;  budgets : (B,) examples
-    sgd_at_budgets, gd_at_budgets : (B,) excess at the last record with ≤ budget examples
-    ols_excess : ½‖θ̂_OLS − θ_true‖², the best the n training examples allow
-    n, dim, noise, batch_size, gd_lr, repeats
+    ratio : (R,) sgd_excess / floor
+    ratio_range, early_ratio_range : (min, max) of ratio over ``window`` and ``early_window``
+    budgets : (B,) examples;  sgd_at_budgets, gd_at_budgets, ratio_at_budgets : (B,)
+        at the last record with ≤ budget examples (SGD stops after one pass)
+    ols_excess : ½‖θ̂_OLS − θ_true‖², the least-squares fit on all n examples
+    n, dim, noise, batch_size, offset, repeats
     """
 
+    sgd_constants: np.ndarray
+    sgd_final: np.ndarray
+    sgd_best: int
     sgd_examples: np.ndarray
     sgd_excess: np.ndarray
+    gd_lrs: np.ndarray
+    gd_final: np.ndarray
+    gd_best: int
     gd_examples: np.ndarray
     gd_excess: np.ndarray
     floor: np.ndarray
     ratio: np.ndarray
     ratio_range: tuple
+    early_ratio_range: tuple
     window: tuple
+    early_window: tuple
     budgets: np.ndarray
     sgd_at_budgets: np.ndarray
     gd_at_budgets: np.ndarray
+    ratio_at_budgets: np.ndarray
     ols_excess: float
     n: int
     dim: int
     noise: float
     batch_size: int
-    gd_lr: float
+    offset: float
     repeats: int
+
+    @property
+    def sgd_constant(self) -> float:
+        return float(self.sgd_constants[self.sgd_best])
+
+    @property
+    def gd_lr(self) -> float:
+        return float(self.gd_lrs[self.gd_best])
 
 
 def _at_budgets(examples: np.ndarray, values: np.ndarray, budgets: np.ndarray) -> np.ndarray:
@@ -475,89 +646,124 @@ def _at_budgets(examples: np.ndarray, values: np.ndarray, budgets: np.ndarray) -
     return values[np.maximum(index, 0)]
 
 
+def _check_example_window(name: str, window, high: int) -> tuple[int, int]:
+    try:
+        lo, hi = window
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a pair (k_min, k_max), got {window!r}") from None
+    lo = check_int(f"{name}[0]", lo, low=1, high=high)
+    hi = check_int(f"{name}[1]", hi, low=1, high=high)
+    if lo >= hi:
+        raise ValueError(f"{name} must satisfy k_min < k_max, got ({lo}, {hi})")
+    return lo, hi
+
+
 def statistical_floor(
     *, n: int = 20_000, dim: int = 20, noise: float = 0.5, batch_size: int = 10,
-    tau: float = 2.0, gd_lr: float = 0.5, gd_epochs: int = 12, repeats: int = 8,
-    record_every: int = 20, window=(1000, 10_000), budgets=(200, 2000, 10_000, 20_000, 100_000),
+    offset: float = 2.0, sgd_constants=(0.5, 1.0, 2.0), gd_lrs=(0.25, 0.5, 1.0, 1.5),
+    gd_epochs: int = 5, repeats: int = 8, record_every: int = 20, window=None,
+    early_window=(1000, 10_000), budgets=(200, 2000, 10_000, 20_000, 40_000, 100_000),
     seed: int = 0,
 ) -> StatisticalFloorResult:
-    """One-pass SGD next to the statistical floor, and batch GD at equal examples (claim C9).
+    """One-pass SGD next to the statistical rate, and batch GD at equal examples (claim C9).
 
     Linear regression y = xᵀθ_true + σ·noise with x ~ N(0, I_d)
     (:func:`coursekit.data.make_linear_regression`). For ½ squared error the
-    excess test error of θ is exactly ½‖θ − θ_true‖² (the population Hessian
-    is I), and no unbiased estimator from k examples does better than
-    σ²d/(2k) on average: the Cramér–Rao bound, here attained by least squares
-    up to the factor k/(k − d − 1). Bottou & Bousquet (2008, "The tradeoffs of
-    large scale learning") conclude that optimizing faster than O(1/k) does
-    not pay once the statistical error dominates.
+    excess error of θ is exactly ½‖θ − θ_true‖² (the population Hessian is
+    I). Two lower bounds put it at about σ²d/(2k) after k examples: the
+    Cramér–Rao bound, for *unbiased* estimators (least squares attains it up
+    to k/(k − d − 1)); and the minimax bound Ω(1/k) for *any* method that sees
+    k noisy gradients of a strongly convex problem (Nemirovski & Yudin, 1983;
+    Agarwal et al., 2012, "Information-theoretic lower bounds on the oracle
+    complexity of stochastic convex optimization"), which covers SGD, a
+    biased estimator. Here k counts examples, not updates.
 
-    SGD: minibatches of m, ε_k = 1/(μ(k + τ)) with μ = 1, one pass (n/m
-    updates), ``repeats`` seeds. Batch GD: constant ε = ``gd_lr`` on the
-    same n examples for ``gd_epochs`` updates (n examples each).
+    Both methods are tuned on a small grid by the same rule, the excess error
+    after n examples (one pass of SGD, one update of batch GD):
+    SGD with minibatches of m and ε_k = c/(μ(k + k_0)), μ = 1, for
+    c in ``sgd_constants``, one pass (n/m updates), ``repeats`` seeds (all
+    constants in one batched run); batch GD with constant ε in ``gd_lrs`` for
+    ``gd_epochs`` updates of n examples each. ``window`` defaults to the
+    whole pass.
     """
     n = check_int("n", n, low=100)
     dim = check_int("dim", dim, low=1, high=n // 10)
     noise = check_scalar("noise", noise, 0.0, np.inf, low_open=True)
     batch_size = check_int("batch_size", batch_size, low=1, high=n)
-    tau = check_scalar("tau", tau, 1.0, np.inf)
-    gd_lr = check_scalar("gd_lr", gd_lr, 0.0, 1.0, low_open=True)
+    offset = check_scalar("offset", offset, 1.0, np.inf)
+    sgd_constants = _check_levels("sgd_constants", sgd_constants)
+    gd_lrs = _check_levels("gd_lrs", gd_lrs)
     gd_epochs = check_int("gd_epochs", gd_epochs, low=1)
     repeats = check_int("repeats", repeats, low=1)
     record_every = check_int("record_every", record_every, low=1)
     budgets = _check_sizes(budgets)
     seed = check_int("seed", seed, low=0)
     steps = n // batch_size
-    try:
-        lo, hi = window
-    except (TypeError, ValueError):
-        raise TypeError(f"window must be a pair (k_min, k_max), got {window!r}") from None
-    lo = check_int("window[0]", lo, low=1, high=steps * batch_size)
-    hi = check_int("window[1]", hi, low=1, high=steps * batch_size)
-    if lo >= hi:
-        raise ValueError(f"window must satisfy k_min < k_max, got ({lo}, {hi})")
+    total = steps * batch_size
+    window = _check_example_window("window", (record_every * batch_size, total)
+                                   if window is None else window, total)
+    early_window = _check_example_window("early_window", early_window, total)
 
     data = make_linear_regression(n, dim, np.random.default_rng(seed), noise=noise)
     problem = LeastSquares(data.X, data.y, name=f"linear regression n={n} d={dim}")
     theta_true = data.theta_true
 
-    def excess(path):  # ½‖θ − θ_true‖², the population excess test error for Σ = I
+    def excess(path):  # ½‖θ − θ_true‖², the population excess error for Σ = I
         diff = path - theta_true
         return 0.5 * np.sum(diff * diff, axis=-1)
 
     theta0 = np.zeros(dim)
-    stochastic = run(problem, sgd(inverse_time(1.0 / tau, tau)), theta0, steps,
+    # One batched run over the constants c: ε_k = (c/k_0)/(1 + k/k_0) = c/(k + k_0).
+    stochastic = run(problem, sgd(inverse_time(sgd_constants / offset, offset)), theta0, steps,
                      batch_size=batch_size, rng=np.random.default_rng([seed, 1]),
                      repeats=repeats, record_every=record_every, keep_path=True)
     sgd_examples = stochastic.examples_seen.astype(np.int64)
-    sgd_excess = excess(stochastic.theta).mean(axis=1)
-    batch = run(problem, sgd(gd_lr), theta0, gd_epochs, keep_path=True)
+    sgd_all = excess(stochastic.theta).mean(axis=1)          # (R, C)
+    sgd_best = int(np.argmin(sgd_all[-1]))
+    sgd_excess = sgd_all[:, sgd_best]
+    batch = run(problem, sgd(gd_lrs), theta0, gd_epochs, keep_path=True)
     gd_examples = batch.examples_seen.astype(np.int64)
-    gd_excess = excess(batch.theta)
+    gd_all = excess(batch.theta)                            # (E+1, G)
+    gd_best = int(np.argmin(gd_all[1]))
+    gd_excess = gd_all[:, gd_best]
 
-    with np.errstate(divide="ignore"):
-        floor = np.where(sgd_examples > 0, noise**2 * dim / (2.0 * np.maximum(sgd_examples, 1)),
-                         np.nan)
-    ratio = sgd_excess / floor
-    inside = (sgd_examples >= lo) & (sgd_examples <= hi)
+    floor = np.full(sgd_examples.shape, np.nan)
+    seen = sgd_examples > 0
+    floor[seen] = noise**2 * dim / (2.0 * sgd_examples[seen])
+    ratio = np.full(sgd_examples.shape, np.nan)
+    ratio[seen] = sgd_excess[seen] / floor[seen]
+
+    def ratio_range(lo, hi):
+        inside = (sgd_examples >= lo) & (sgd_examples <= hi)
+        return float(ratio[inside].min()), float(ratio[inside].max())
+
     return StatisticalFloorResult(
+        sgd_constants=sgd_constants,
+        sgd_final=sgd_all[-1],
+        sgd_best=sgd_best,
         sgd_examples=sgd_examples,
         sgd_excess=sgd_excess,
+        gd_lrs=gd_lrs,
+        gd_final=gd_all[1],
+        gd_best=gd_best,
         gd_examples=gd_examples,
         gd_excess=gd_excess,
         floor=floor,
         ratio=ratio,
-        ratio_range=(float(ratio[inside].min()), float(ratio[inside].max())),
-        window=(lo, hi),
+        ratio_range=ratio_range(*window),
+        early_ratio_range=ratio_range(*early_window),
+        window=window,
+        early_window=early_window,
         budgets=budgets,
         sgd_at_budgets=_at_budgets(sgd_examples, sgd_excess, budgets),
         gd_at_budgets=_at_budgets(gd_examples, gd_excess, budgets),
+        ratio_at_budgets=_at_budgets(sgd_examples, ratio, np.minimum(budgets, total)),
         ols_excess=float(excess(problem.minimizer)),
         n=n,
         dim=dim,
         noise=noise,
         batch_size=batch_size,
-        gd_lr=gd_lr,
+        offset=offset,
         repeats=repeats,
     )
 
@@ -593,13 +799,20 @@ def geometric_batch_growth(initial, rate, maximum) -> Schedule:
 
 @dataclass(frozen=True)
 class GrowingBatchResult:
-    """Training excess loss J(θ) − J* against examples seen for three minibatch policies.
+    """Training excess loss J(θ) − J* against examples seen for four minibatch policies.
 
-    labels : 3 names;  examples : list of 3 (R_i,) arrays;  excess : list of 3 (R_i,) arrays
-    (mean over seeds);  updates : list of 3 (R_i,) update counts k
-    budgets : (B,) examples;  at_budgets : (3, B) excess at the last record within each budget
-    updates_at_budgets : (3, B) updates taken within each budget
-    n, lr, small_batch, growth_rate
+    labels : 4 names (small fixed m; growing m_k, exact gradient once m_k ≥ n; the same
+    growth sampled with replacement even at m_k = n; batch GD)
+    examples : tuple of 4 (R_i,) arrays;  excess : tuple of 4 (R_i,) arrays (mean over seeds)
+    updates : tuple of 4 (R_i,) update counts k
+    budgets : (B,) examples;  at_budgets : (4, B) excess at the last record within each budget
+    updates_at_budgets : (4, B) updates taken within each budget
+    switch_update : updates made with minibatches (m_k < n) before the exact gradients
+    switch_examples : examples those updates touched
+    contraction : (4,) per-update factor of J − J* fitted over the last ``tail`` updates
+        (:func:`coursekit.analysis.geometric_rate`): < 1 means linear convergence
+    theory_contraction : (1 − ε μ)², the factor of batch GD's slowest direction
+    n, lr, small_batch, growth_rate, tail
     """
 
     labels: tuple
@@ -609,35 +822,53 @@ class GrowingBatchResult:
     budgets: np.ndarray
     at_budgets: np.ndarray
     updates_at_budgets: np.ndarray
+    switch_update: int
+    switch_examples: int
+    contraction: np.ndarray
+    theory_contraction: float
     n: int
     lr: float
     small_batch: int
     growth_rate: float
+    tail: int
 
 
 def growing_batch(
     *, n: int = 2000, dim: int = 10, condition_number: float = 10.0, noise: float = 0.5,
-    lr: float = 0.5, small_batch: int = 10, growth_rate: float = 1.1, epochs: int = 40,
-    repeats: int = 8, budgets=(200, 2000, 20_000, 80_000), seed: int = 0,
+    lr: float = 0.5, small_batch: int = 10, growth_rate: float = 1.1, epochs: int = 100,
+    repeats: int = 8, tail: int = 30, budgets=(200, 2000, 20_000, 80_000, 200_000),
+    seed: int = 0,
 ) -> GrowingBatchResult:
-    """Small fixed m, full batch and a growing m_k, at equal examples seen (claim C10).
+    """Small fixed m, growing m_k and the full batch, at equal examples seen (claim C10).
 
     Least squares (:func:`coursekit.problems.make_least_squares`, L = 1,
-    μ = 1/κ), the same constant ε for all three so that only the minibatch
-    policy differs: SGD with m = ``small_batch`` (Algorithm 8.1), batch
-    gradient descent (m = n), and m_k = min(m_0 r^(k−1), n) with m_0 =
-    ``small_batch`` (:func:`geometric_batch_growth`). Each runs until it has
-    touched ``epochs`` × n examples.
+    μ = 1/κ), the same constant ε for all so that only the minibatch policy
+    differs: SGD with m = ``small_batch`` (Algorithm 8.1), batch gradient
+    descent (m = n), and m_k = min(m_0 r^(k−1), n) with m_0 = ``small_batch``
+    (:func:`geometric_batch_growth`). Each runs until it has touched
+    ``epochs`` × n examples.
+
+    The growing minibatch converges linearly only if the error of its
+    gradient shrinks geometrically (Friedlander & Schmidt, 2012). Minibatches
+    drawn with replacement keep an error of variance ∝ 1/n even at m_k = n,
+    so the scheme switches to the exact gradient once m_k ≥ n: the runner is
+    called twice with the same optimizer (SGD at a constant ε has no state
+    and no step counter to carry over), first with the schedule m_k while
+    m_k < n, then with exact gradients from where the first call stopped.
+    The fourth policy keeps sampling with replacement at m_k = n, to show
+    the floor that the switch removes.
     """
     n = check_int("n", n, low=10)
     dim = check_int("dim", dim, low=1, high=n)
     condition_number = check_scalar("condition_number", condition_number, 1.0, 1e6)
     noise = check_scalar("noise", noise, 0.0, np.inf, low_open=True)
     lr = check_scalar("lr", lr, 0.0, 1.0, low_open=True)
-    small_batch = check_int("small_batch", small_batch, low=1, high=n)
+    small_batch = check_int("small_batch", small_batch, low=1, high=n - 1)
     growth_rate = check_scalar("growth_rate", growth_rate, 1.0, np.inf, low_open=True)
     epochs = check_int("epochs", epochs, low=1)
     repeats = check_int("repeats", repeats, low=1)
+    small_every = 10  # SGD with a small m makes many updates: record every 10th
+    tail = check_int("tail", tail, low=3 * small_every)  # ≥ 3 records of every curve to fit
     budgets = _check_sizes(budgets)
     seed = check_int("seed", seed, low=0)
 
@@ -645,37 +876,68 @@ def growing_batch(
                                  condition_number=condition_number)
     theta0 = np.zeros(dim)
     total = epochs * n
+    optimizer = sgd(constant(lr))
     growth = geometric_batch_growth(small_batch, growth_rate, n)
-    # Updates needed by the growing schedule to touch `total` examples.
-    sizes = np.maximum(1, np.round(np.asarray(growth(np.arange(1, total + 1)))))
-    growth_steps = int(np.searchsorted(np.cumsum(sizes), total) + 1)
-    settings = (
-        (f"SGD, m = {small_batch}", small_batch, total // small_batch, 10),
-        (f"growing m_k = {small_batch}·{growth_rate:g}^(k−1) up to n", growth, growth_steps, 1),
-        (f"batch GD, m = n = {n}", None, epochs, 1),
+    # m_k as the runner rounds it; the minibatch phase is the updates with m_k < n.
+    last = int(np.ceil(np.log(n / small_batch) / np.log(growth_rate))) + 2
+    sizes = np.maximum(1, np.round(np.asarray(growth(np.arange(1, last + 1))))).astype(np.int64)
+    switch = int(np.argmax(sizes >= n))
+    switch_examples = int(sizes[:switch].sum())
+    if switch_examples >= total:
+        raise ValueError(f"epochs = {epochs} end before the minibatch reaches n: "
+                         f"raise epochs above {switch_examples / n:g}")
+
+    def curve(result):  # examples, J − J* (mean over seeds, if any), updates
+        excess = result.loss - problem.min_loss
+        return (result.examples_seen.astype(np.int64),
+                excess.mean(axis=1) if excess.ndim > 1 else excess, result.steps.astype(np.int64))
+
+    def minibatches(m, steps, j, every):
+        return curve(run(problem, optimizer, theta0, steps, batch_size=m,
+                         rng=np.random.default_rng([seed, j]), repeats=repeats,
+                         record_every=every))
+
+    small = minibatches(small_batch, total // small_batch, 0, small_every)
+    first = run(problem, optimizer, theta0, switch, batch_size=growth,
+                rng=np.random.default_rng([seed, 1]), repeats=repeats)
+    exact_steps = (total - switch_examples) // n
+    second = run(problem, optimizer, first.final_theta, exact_steps)
+    ex1, loss1, k1 = curve(first)
+    ex2, loss2, k2 = curve(second)
+    grown = (np.concatenate([ex1, ex1[-1] + ex2[1:]]),
+             np.concatenate([loss1, loss2[1:]]),
+             np.concatenate([k1, k1[-1] + k2[1:]]))
+    sampled = minibatches(growth, switch + exact_steps, 1, 1)
+    batch = curve(run(problem, optimizer, theta0, total // n))
+    policies = (
+        (f"SGD, m = {small_batch}", small),
+        (f"growing m_k = {small_batch}·{growth_rate:g}^(k−1), exact gradient once m_k ≥ n",
+         grown),
+        ("the same growth, m_k = n drawn with replacement", sampled),
+        (f"batch GD, m = n = {n}", batch),
     )
-    labels, examples, excess, updates, at, k_at = [], [], [], [], [], []
-    for j, (label, m, steps, every) in enumerate(settings):
-        result = run(problem, sgd(constant(lr)), theta0, steps, batch_size=m,
-                     rng=np.random.default_rng([seed, j]), repeats=repeats, record_every=every)
-        ex = result.examples_seen.astype(np.int64)
-        curve = (result.loss - problem.min_loss).mean(axis=1)
-        labels.append(label)
-        examples.append(ex)
-        excess.append(curve)
-        updates.append(result.steps.astype(np.int64))
-        at.append(_at_budgets(ex, curve, budgets))
-        k_at.append(_at_budgets(ex, result.steps.astype(np.int64), budgets))
+    labels = tuple(label for label, _ in policies)
+    examples = tuple(p[0] for _, p in policies)
+    excess = tuple(p[1] for _, p in policies)
+    updates = tuple(p[2] for _, p in policies)
+    contraction = np.array([geometric_rate(e, int(k[-1]) - tail, int(k[-1]), steps=k)
+                            for e, k in zip(excess, updates)])
     return GrowingBatchResult(
-        labels=tuple(labels),
-        examples=tuple(examples),
-        excess=tuple(excess),
-        updates=tuple(updates),
+        labels=labels,
+        examples=examples,
+        excess=excess,
+        updates=updates,
         budgets=budgets,
-        at_budgets=np.array(at),
-        updates_at_budgets=np.array(k_at),
+        at_budgets=np.array([_at_budgets(x, e, budgets) for x, e in zip(examples, excess)]),
+        updates_at_budgets=np.array([_at_budgets(x, k, budgets)
+                                     for x, k in zip(examples, updates)]),
+        switch_update=switch,
+        switch_examples=switch_examples,
+        contraction=contraction,
+        theory_contraction=(1.0 - lr * problem.mu) ** 2,
         n=n,
         lr=lr,
         small_batch=small_batch,
         growth_rate=growth_rate,
+        tail=tail,
     )
