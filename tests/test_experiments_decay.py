@@ -85,3 +85,66 @@ def test_linear_schedule_digits_small_budget():
     assert np.all(r.excess_mean > -1e-12)
     with pytest.raises(ValueError, match=r"batch_size must be in \[1, 1348\], got 5000"):
         decay.linear_schedule_digits(batch_size=5000)
+
+
+def test_schedules_on_run_exponential_rates_and_controls():
+    r = decay.schedules_on_run(steps=200, repeats=2, record_every=10)
+    ks = np.arange(1, 201)
+    lr = 0.8 * 0.9 ** (ks - 1)
+    assert r.lr_half == pytest.approx(lr[99], rel=1e-12)        # k = 100
+    assert r.lr_final == pytest.approx(lr[-1], rel=1e-12)
+    assert r.remaining_sum == pytest.approx(lr[100:].sum(), rel=1e-12)
+    q = decay.noisy_quadratic()
+    theta = np.full(10, 10.0)
+    for k in ks:
+        theta = theta - 0.8 * 0.5 ** (k - 1) * q.eigenvalues * theta
+    assert r.noise_free_distance_fast == pytest.approx(np.linalg.norm(theta), rel=1e-10)
+    assert r.floor_tracking.shape == (2,) and np.all(r.floor_tracking > 0)
+    with pytest.raises(ValueError, match=r"lr0_small must be in \(0, 1\)"):
+        decay.schedules_on_run(lr0_small=0.0)
+
+
+def test_noise_floor_factor_removed_slope_by_hand():
+    r = decay.noise_floor(lrs=(0.05, 0.1, 0.2), steps=300, repeats=2)
+    q = decay.noisy_quadratic()
+    small = 10 * r.lrs / 4
+    corrected = r.floor * small / q.stationary_excess_loss(r.lrs, 1)
+    p, _ = np.polyfit(np.log(r.lrs), np.log(corrected), 1)
+    assert r.slope_factor_removed == pytest.approx(p, abs=1e-12)
+    assert r.mu == 1.0
+
+
+def test_interpolation_control_oracle_and_validation():
+    r = decay.interpolation_control(steps=40, repeats=1, record_every=40, n=20, dim=3)
+    # Brute-force SGD loop on the noisy-label problem, same draws as the runner.
+    from coursekit.problems import make_least_squares
+    p = make_least_squares(20, 3, np.random.default_rng(0), noise=0.5)
+    rng = np.random.default_rng(0)
+    theta = np.zeros((1, 3))
+    for _ in range(40):
+        i = rng.integers(0, 20, size=(1, 1))
+        x, y = p.X[i], p.y[i]                                   # (1, 1, 3), (1, 1)
+        g = ((x @ theta[..., None])[..., 0] - y)[..., None] * x
+        theta = theta - 0.02 * g.mean(axis=-2)
+    assert r.final_excess[1] == pytest.approx(float(p.loss(theta[0])) - p.min_loss, rel=1e-10)
+    assert r.gradient_noise[0] < 1e-20
+    with pytest.raises(ValueError, match="unstable"):
+        decay.interpolation_control(lr=1.0)
+    with pytest.raises(ValueError, match=r"label_noise must be in \(0, inf\)"):
+        decay.interpolation_control(label_noise=0.0)
+
+
+def test_linear_schedule_condition_small_budget():
+    r = decay.linear_schedule_condition(lr0s=(1.0, 0.5, 0.25), passes=2, batch_size=64, repeats=1,
+                                        n_records=10)
+    assert r.tau == 2 * 1348 // 64 and r.budget == r.tau + round(0.25 * r.tau)
+    assert r.budget in r.steps and r.steps[-1] == r.budget
+    assert r.linear_excess.shape == r.constant_excess.shape == (len(r.steps), 3)
+    assert r.long_steps[-1] == 3 * r.budget and r.constant_long.shape == (len(r.long_steps), 3)
+    np.testing.assert_array_equal(r.constant_long[: len(r.steps)], r.constant_excess)
+    np.testing.assert_allclose(r.ratio, r.linear_final / r.constant_final)
+    ks = np.arange(1, r.budget + 1)
+    a = np.minimum(ks / r.tau, 1.0)
+    assert r.travel_ratio == pytest.approx(((1 - a) + 0.01 * a).sum() / r.budget, rel=1e-12)
+    with pytest.raises(ValueError, match="floor_factor"):
+        decay.linear_schedule_condition(floor_factor=1)

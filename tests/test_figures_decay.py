@@ -19,6 +19,8 @@ def small():
         sums=decay.robbins_monro_sums(n_terms=1000),
         run=decay.schedules_on_run(steps=300, repeats=2),
         linear=decay.linear_schedule_digits(passes=2, batch_size=64, repeats=1, n_records=5),
+        condition=decay.linear_schedule_condition(passes=2, batch_size=64, repeats=1, n_records=10),
+        interp=decay.interpolation_control(steps=200, repeats=2, record_every=10),
     )
 
 
@@ -30,18 +32,22 @@ def _labelled(ax):
 def test_noise_floor_figure(small, strict_and_leak_free):
     r = small["floor"]
     drawn = figures.noise_floor_figure(r)
-    fig, (left, right) = drawn
-    for ax in (left, right):
+    fig, (left, middle, right) = drawn
+    for ax in (left, middle, right):
         _labelled(ax)
-    assert left.get_yscale() == "log" and right.get_xscale() == "log"
+    assert left.get_yscale() == "log" and middle.get_yscale() == "log" and right.get_xscale() == "log"
+    assert f"mean of {r.repeats} seeds" in left.get_ylabel()
+    # The batch-GD axis reaches as deep as the curves it shows (not cut at the SGD floors).
+    assert middle.get_ylim()[0] <= 1e-250
     lines = drawn.lines
     for i in range(len(r.lrs)):
-        np.testing.assert_array_equal(lines["sgd"][i].get_ydata(), r.sgd_excess[:, i])
-        np.testing.assert_array_equal(lines["gd"][i].get_ydata(), r.gd_excess[:, i])
+        np.testing.assert_array_equal(lines["sgd"][i].get_ydata(), r.sgd_excess_mean[:, i])
+        gd = r.gd_excess[:, i]
+        np.testing.assert_array_equal(lines["gd"][i].get_ydata(), np.where(gd > 0, gd, np.nan))
         assert lines["floor"][i].get_ydata()[0] == r.floor[i]
     np.testing.assert_array_equal(lines["measured"].get_ydata(), r.floor)
     np.testing.assert_array_equal(lines["closed form"].get_ydata(), r.closed_form)
-    assert lines["measured"].axes is right and lines["sgd"][0].axes is left
+    assert lines["measured"].axes is right and lines["sgd"][0].axes is left and lines["gd"][0].axes is middle
     matplotlib.pyplot.close(fig)
 
 
@@ -51,7 +57,11 @@ def test_robbins_monro_figure(small, strict_and_leak_free):
     fig, axes = drawn
     for ax in axes:
         _labelled(ax)
-        assert ax.get_xscale() == "log"
+        # log k against a linear sum: log k growth is a straight line.
+        assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
+        # Mathtext, not raw braces.
+        assert ax.get_ylabel().count("$") == 2 and "\\sum" in ax.get_ylabel()
+    assert "off the chart" in axes[0].get_title() and "constant" in axes[0].get_title()
     assert len(drawn.lines["sum"]) == len(drawn.lines["sum of squares"]) == len(s.names)
     np.testing.assert_array_equal(drawn.lines["sum"][1].get_ydata(), s.partial_sum[:, 1])
     np.testing.assert_array_equal(drawn.lines["sum of squares"][3].get_ydata(), s.partial_sum_squares[:, 3])
@@ -79,6 +89,32 @@ def test_linear_schedule_figure(small, strict_and_leak_free):
     assert "8.14" in top.get_title() and bottom.get_yscale() == "log"
     np.testing.assert_array_equal(drawn.lines["lr"][0].get_ydata(), r.lr[1:, 0])
     np.testing.assert_array_equal(drawn.lines["excess"][1].get_ydata(), r.excess_mean[:, 1])
+    matplotlib.pyplot.close(fig)
+
+
+def test_linear_condition_figure(small, strict_and_leak_free):
+    r = small["condition"]
+    drawn = figures.linear_condition_figure(r)
+    fig, axes = drawn
+    assert len(axes) == len(r.lr0s)
+    _labelled(axes[0])
+    for i, ax in enumerate(axes):
+        assert f"ε0 = {r.lr0s[i]:g}" in ax.get_title() and ax.get_yscale() == "log"
+        np.testing.assert_array_equal(drawn.lines["linear"][i].get_ydata(), r.linear_excess[:, i])
+        np.testing.assert_array_equal(drawn.lines["constant"][i].get_ydata(), r.constant_excess[:, i])
+        assert drawn.lines["floor"][i].get_ydata()[0] == r.constant_floor[i]
+        assert drawn.lines["continued"][i].get_xdata()[-1] == r.floor_factor * r.budget
+    matplotlib.pyplot.close(fig)
+
+
+def test_interpolation_figure(small, strict_and_leak_free):
+    r = small["interp"]
+    drawn = figures.interpolation_figure(r)
+    fig, ax = drawn
+    _labelled(ax)
+    assert ax.get_yscale() == "log"
+    for i in range(2):
+        np.testing.assert_array_equal(drawn.lines["excess"][i].get_ydata(), r.excess_mean[:, i])
     matplotlib.pyplot.close(fig)
 
 

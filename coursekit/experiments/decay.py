@@ -8,8 +8,13 @@ Algorithm 8.1 and eqs. 8.12-8.14. One function per claim of the course:
 - :func:`robbins_monro_sums` and :func:`schedules_on_run` (claim C1): the
   Robbins–Monro conditions Σε_k = ∞ (eq. 8.12) and Σε_k² < ∞ (eq. 8.13),
   and what four schedules actually do on a run;
+- :func:`interpolation_control` (the limit of claim C2): a least-squares
+  problem whose labels have no noise has zero gradient noise at θ*, so
+  constant-ε SGD converges there;
 - :func:`linear_schedule_digits` (claim C3): the linear schedule of
-  eq. 8.14 with the book's rules of thumb, on the real digits data.
+  eq. 8.14 with the book's rules of thumb, on the real digits data, and
+  :func:`linear_schedule_condition`: when decaying pays (the constant-ε0
+  run must already sit on its noise floor).
 
 Every function is pure, takes an explicit ``seed`` and runs all its settings
 and seeds as one batched call of :func:`coursekit.runner.run`.
@@ -29,17 +34,21 @@ import numpy as np
 from .. import analysis
 from .._validation import check_int, check_interval, check_scalar
 from ..optimizers import sgd
-from ..problems import LogisticRegression, Quadratic, digits_softmax
+from ..problems import LogisticRegression, Quadratic, digits_softmax, make_least_squares
 from ..robbins_monro import RobbinsMonroReport, robbins_monro
 from ..runner import run
 from ..schedules import Schedule, constant, exponential_decay, inverse_k, inverse_sqrt, linear_decay, stack
 
 __all__ = [
+    "InterpolationResult",
+    "LinearConditionResult",
     "LinearScheduleResult",
     "NoiseFloorResult",
     "RobbinsMonroSums",
     "ScheduleRunResult",
     "digits_problem",
+    "interpolation_control",
+    "linear_schedule_condition",
     "linear_schedule_digits",
     "noise_floor",
     "noisy_quadratic",
@@ -97,6 +106,11 @@ class NoiseFloorResult:
     closed_form : (S,)              E[J − J*] at stationarity, Σ_i εσ²/(2m(2 − ελ_i))
     floor_ratio : (S,)              floor / closed_form
     slope, closed_form_slope        log-log slope of floor (and of the closed form) vs ε
+    small_lr_form : (S,)            the small-ε limit d σ² ε / (4m) of the closed form
+    slope_factor_removed            log-log slope of floor × small_lr_form / closed_form:
+                                    the measured floor with the 1/(2 − ελ_i) factor
+                                    divided out (the control of "slightly above 1")
+    mu                              μ = min λ_i, the smallest curvature (strong convexity)
     gd_final : (S,)                 J(θ_K) − J* of batch gradient descent after K steps
     gd_rate, gd_rate_theory : (S,)  per-step contraction of J − J* measured on the
                                     batch-GD curve and its value (1 − ε μ)² for the
@@ -114,6 +128,9 @@ class NoiseFloorResult:
     floor_ratio: np.ndarray
     slope: float
     closed_form_slope: float
+    small_lr_form: np.ndarray
+    slope_factor_removed: float
+    mu: float
     gd_final: np.ndarray
     gd_rate: np.ndarray
     gd_rate_theory: np.ndarray
@@ -168,6 +185,8 @@ def noise_floor(
     positive = gd_excess > 1e-250
     k_max = int(exact.steps[np.all(positive, axis=1)].max())
     gd_rate = analysis.geometric_rate(gd_excess, k_min=k_max // 2, k_max=k_max, steps=exact.steps)
+    # Small-ε limit of the closed form: 2 − ελ_i → 2 in every direction.
+    small = problem.dim * problem.noise**2 * lrs / (4.0 * batch_size)
     return NoiseFloorResult(
         lrs=lrs,
         steps=noisy.steps,
@@ -179,12 +198,97 @@ def noise_floor(
         floor_ratio=floor / closed,
         slope=float(analysis.loglog_slope(lrs, floor)),
         closed_form_slope=float(analysis.loglog_slope(lrs, closed)),
+        small_lr_form=small,
+        slope_factor_removed=float(analysis.loglog_slope(lrs, floor * small / closed)),
+        mu=problem.mu,
         gd_final=gd_excess[-1],
         gd_rate=np.asarray(gd_rate),
         gd_rate_theory=(1.0 - lrs * problem.mu) ** 2,
         batch_size=batch_size,
         repeats=repeats,
         tail_fraction=tail_fraction,
+    )
+
+
+@dataclass(frozen=True)
+class InterpolationResult:
+    """Constant-ε SGD on least squares with and without label noise.
+
+    label_noise : (2,)          standard deviation of the label noise: 0, then > 0
+    steps : (R,)
+    excess_mean : (R, 2)        J(θ_k) − J*, averaged over the seeds
+    final_excess : (2,)         at k = K
+    gradient_noise : (2,)       (1/n) Σ_i ‖∇L_i(θ*)‖²: the per-example gradients'
+                                spread at the minimum (0 when the model interpolates)
+    lr, batch_size, n_train, dim, repeats
+    """
+
+    label_noise: np.ndarray
+    steps: np.ndarray
+    excess_mean: np.ndarray
+    final_excess: np.ndarray
+    gradient_noise: np.ndarray
+    lr: float
+    batch_size: int
+    n_train: int
+    dim: int
+    repeats: int
+
+
+def interpolation_control(
+    label_noise: float = 0.5,
+    lr: float = 0.02,
+    n: int = 100,
+    dim: int = 10,
+    steps: int = 3000,
+    repeats: int = 10,
+    record_every: int = 30,
+    seed: int = 0,
+) -> InterpolationResult:
+    """Where the noise floor of claim C2 disappears: a model that interpolates its data.
+
+    Two least-squares problems J(θ) = (1/(2n)) Σ_i (x_iᵀθ − y_i)² share the
+    design X and θ_true (:func:`coursekit.problems.make_least_squares`, same
+    seed); their labels are y = Xθ_true exactly, or with Gaussian noise of
+    standard deviation ``label_noise``. SGD (Algorithm 8.1, minibatches of
+    one example drawn with replacement, the same constant ε) runs on both.
+    Without label noise every example's gradient x_i(x_iᵀθ − y_i) vanishes
+    at θ* = θ_true, so the minibatch gradient is exact there and SGD converges;
+    with it, SGD stalls at a floor, as on the noisy quadratic.
+    """
+    label_noise = check_scalar("label_noise", label_noise, 0.0, low_open=True)
+    lr = check_scalar("lr", lr, 0.0, low_open=True)
+    n = check_int("n", n, low=2)
+    dim = check_int("dim", dim, low=1, high=n)
+    steps = check_int("steps", steps, low=10)
+    repeats = check_int("repeats", repeats, low=1)
+    record_every = check_int("record_every", record_every, low=1, high=steps)
+    seed = check_int("seed", seed, low=0)
+
+    noises = np.array([0.0, label_noise])
+    curves, noise_at_min = [], []
+    for sigma in noises:
+        problem = make_least_squares(n, dim, np.random.default_rng(seed), noise=float(sigma))
+        if lr * float(np.max(np.sum(problem.X**2, axis=1))) >= 2.0:
+            raise ValueError(f"lr = {lr:g} is unstable for one-example steps on this design: "
+                             "it needs lr·max‖x_i‖² < 2")
+        result = run(problem, sgd(lr), np.zeros(dim), steps, batch_size=1,
+                     rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
+        curves.append((result.loss - problem.min_loss).mean(axis=1))
+        per_example = (problem.X @ problem.minimizer - problem.y)[:, None] * problem.X  # ∇L_i(θ*)
+        noise_at_min.append(float(np.mean(np.sum(per_example**2, axis=1))))
+    excess = np.stack(curves, axis=-1)
+    return InterpolationResult(
+        label_noise=noises,
+        steps=result.steps,
+        excess_mean=excess,
+        final_excess=excess[-1],
+        gradient_noise=np.array(noise_at_min),
+        lr=lr,
+        batch_size=1,
+        n_train=n,
+        dim=dim,
+        repeats=repeats,
     )
 
 
@@ -259,8 +363,21 @@ class ScheduleRunResult:
     frozen_distance_noise_free : float
         ‖θ_K − θ*‖ without gradient noise: ‖Π_k (1 − ε_k λ_i) θ_0,i‖ (closed form)
     frozen_movement : float        max over seeds of ‖θ_K − θ_{K/2}‖ (exponential)
+    lr_half, lr_final : float      ε_{K/2} and ε_K of the exponential schedule
+    remaining_sum : float          Σ_{k>K/2} ε_k of the exponential schedule: the
+                                   whole travel budget of the second half
+    noise_free_distance_fast : float
+        the noise-free distance for the faster decay r = ``fast_rate`` (control
+        of "a faster decay leaves θ further away even without noise")
     distance_inverse_k : float     mean ‖θ_K − θ*‖ of ε0/k, for comparison
-    lr0, rate, start, repeats
+    constant_tail_mean : float     mean J − J* of the constant rate over k in [K/2, K]
+    floor_tracking : (2,)          mean over k in [K/10, K] of (J(θ_k) − J*) / floor(ε_k)
+                                   for ε0/k and ε0/√k, floor(ε) the closed-form floor
+                                   of a constant ε: 1 when the run tracks its current floor
+    lr0_small, slope_inverse_k_small, final_inverse_k_small
+        ε0/k from ε0 = ``lr0_small`` with 2 ε0 μ < 1 (a separate run, same seed):
+        the control of "O(1/k) needs 2 ε0 μ > 1"
+    lr0, rate, fast_rate, start, repeats
     """
 
     names: tuple
@@ -274,9 +391,19 @@ class ScheduleRunResult:
     frozen_distance: float
     frozen_distance_noise_free: float
     frozen_movement: float
+    lr_half: float
+    lr_final: float
+    remaining_sum: float
+    noise_free_distance_fast: float
     distance_inverse_k: float
+    constant_tail_mean: float
+    floor_tracking: np.ndarray
+    lr0_small: float
+    slope_inverse_k_small: float
+    final_inverse_k_small: float
     lr0: float
     rate: float
+    fast_rate: float
     start: float
     repeats: int
 
@@ -289,6 +416,8 @@ def schedules_on_run(
     start: float = 10.0,
     record_every: int = 10,
     seed: int = 1,
+    lr0_small: float = 0.25,
+    fast_rate: float = 0.5,
 ) -> ScheduleRunResult:
     """Claim C1 on a run: SGD (m = 1) on :func:`noisy_quadratic` from a far start.
 
@@ -298,9 +427,16 @@ def schedules_on_run(
     converges on this strongly convex problem (more slowly); the exponential
     decay fails eq. 8.12 (Σε_k = ε0/(1 − r) < ∞), so θ stops moving at a
     finite distance from θ*; the constant rate stays at its noise floor.
+
+    Controls: ε0/k from ``lr0_small`` (2 ε0 μ < 1) crawls; ε0/√k tracks the
+    closed-form floor of its current ε_k, ε0/k lags above it; without noise
+    the exponential decay stops close to θ* at r = ``rate`` but far from it
+    at the faster r = ``fast_rate``.
     """
     lr0 = check_scalar("lr0", lr0, 0.0, 1.0, low_open=True, high_open=True)
+    lr0_small = check_scalar("lr0_small", lr0_small, 0.0, 1.0, low_open=True, high_open=True)
     rate = check_scalar("rate", rate, 0.0, 1.0, low_open=True, high_open=True)
+    fast_rate = check_scalar("fast_rate", fast_rate, 0.0, 1.0, low_open=True, high_open=True)
     steps = check_int("steps", steps, low=100)
     repeats = check_int("repeats", repeats, low=1)
     start = check_scalar("start", start)
@@ -321,6 +457,15 @@ def schedules_on_run(
     # Without noise each coordinate is multiplied by (1 − ε_k λ_i) at step k.
     ks = np.arange(1, steps + 1)
     shrink = np.prod(1.0 - np.outer(schedules[3](ks), problem.eigenvalues), axis=0)
+    shrink_fast = np.prod(1.0 - np.outer(exponential_decay(lr0, fast_rate)(ks), problem.eigenvalues), axis=0)
+    exp_lr = schedules[3](ks)
+    # Excess relative to the floor a constant rate ε_k would settle at.
+    in_window = result.steps >= steps / 10
+    lr_k = result.lr[in_window, 0, 1:3]
+    tracking = (excess[in_window, 1:3] / problem.stationary_excess_loss(lr_k, 1)).mean(axis=0)
+    small = run(problem, sgd(inverse_k(lr0_small)), theta0, steps, batch_size=1,
+                rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
+    small_excess = (small.loss - problem.min_loss).mean(axis=1)
     return ScheduleRunResult(
         names=tuple(s.name for s in schedules),
         steps=result.steps,
@@ -333,9 +478,19 @@ def schedules_on_run(
         frozen_distance=float(distance[:, 3].mean()),
         frozen_distance_noise_free=float(np.linalg.norm(shrink * (theta0 - problem.minimizer))),
         frozen_movement=float(movement.max()),
+        lr_half=float(exp_lr[result.steps[middle] - 1]),
+        lr_final=float(exp_lr[-1]),
+        remaining_sum=float(exp_lr[result.steps[middle]:].sum()),
+        noise_free_distance_fast=float(np.linalg.norm(shrink_fast * (theta0 - problem.minimizer))),
         distance_inverse_k=float(distance[:, 1].mean()),
+        constant_tail_mean=float(analysis.tail_mean(excess[:, 0], 0.5)),
+        floor_tracking=tracking,
+        lr0_small=lr0_small,
+        slope_inverse_k_small=float(analysis.loglog_slope(small.steps, small_excess, **window)),
+        final_inverse_k_small=float(small_excess[-1]),
         lr0=lr0,
         rate=rate,
+        fast_rate=fast_rate,
         start=start,
         repeats=repeats,
     )
@@ -445,5 +600,137 @@ def linear_schedule_digits(
         n_train=problem.n_train,
         budget=budget,
         min_loss=min_loss,
+        repeats=repeats,
+    )
+
+
+@dataclass(frozen=True)
+class LinearConditionResult:
+    """When does the linear schedule beat a constant ε0? Two ε0, the same budget.
+
+    lr0s : (P,)                 the initial rates ε0 compared
+    steps : (R,)                records of the budget run, k = 0..K
+    linear_excess, constant_excess : (R, P)
+                                J(θ_k) − J* with eq. 8.14 and with constant ε0
+                                (mean of the seeds)
+    linear_final, constant_final : (P,)   their values at k = K, the budget
+    ratio : (P,)                linear_final / constant_final (< 1: decay pays)
+    constant_late : (P,)        mean J − J* of constant ε0 over k in [0.9 K, K]
+    constant_floor : (P,)       the floor of constant ε0: its mean J − J* over
+                                k in [(f − 1) K, f K] of a run continued to
+                                f = ``floor_factor`` times the budget
+    on_floor : (P,)             constant_late / constant_floor (≈ 1: on its floor)
+    long_steps : (L,), constant_long : (L, P)   the continued constant run, k = 0..f K
+    travel_ratio : float        Σ_{k≤K} ε_k of eq. 8.14 over K ε0: how much of the
+                                constant run's travel budget the decay keeps
+    tau, budget, passes, batch_size, final_fraction, floor_factor, repeats
+    """
+
+    lr0s: np.ndarray
+    steps: np.ndarray
+    linear_excess: np.ndarray
+    constant_excess: np.ndarray
+    linear_final: np.ndarray
+    constant_final: np.ndarray
+    ratio: np.ndarray
+    constant_late: np.ndarray
+    constant_floor: np.ndarray
+    on_floor: np.ndarray
+    long_steps: np.ndarray
+    constant_long: np.ndarray
+    travel_ratio: float
+    tau: int
+    budget: int
+    passes: int
+    batch_size: int
+    final_fraction: float
+    floor_factor: int
+    repeats: int
+
+
+def linear_schedule_condition(
+    lr0s=(2.0, 0.5),
+    final_fraction: float = 0.01,
+    passes: int = 200,
+    batch_size: int = 128,
+    extra_fraction: float = 0.25,
+    floor_factor: int = 3,
+    l2: float = 1e-3,
+    repeats: int = 2,
+    n_records: int = 28,
+    seed: int = 0,
+) -> LinearConditionResult:
+    """Claim C3 with its condition: eq. 8.14 against constant ε0 for several ε0.
+
+    For each ε0 in ``lr0s``, the linear schedule (ε_τ = ``final_fraction``·ε0,
+    τ = ``passes``·n/m) and the constant ε0 run side by side for the budget
+    K = (1 + ``extra_fraction``)·τ, all in one batched run (digits, as in
+    :func:`linear_schedule_digits`). The constant runs then continue from
+    θ_K, with the same random stream, to ``floor_factor``·K steps; the mean of
+    the last K of them estimates each constant rate's noise floor.
+
+    Decaying pays once the constant run sits on its floor within the budget:
+    it trades the noise of a large ε for the smaller floor of the decayed
+    ε_k. While the constant run is still descending, the decay only slows it
+    down (the linear schedule travels Σε_k ≈ 0.4·K ε0 instead of K ε0).
+    """
+    lr0s = check_interval("lr0s", lr0s, 0.0, np.inf, low_open=True, high_open=True)
+    if lr0s.ndim != 1 or lr0s.size < 1:
+        raise ValueError(f"lr0s must be a 1-D array of initial rates, got shape {lr0s.shape}")
+    final_fraction = check_scalar("final_fraction", final_fraction, 0.0, 1.0, low_open=True)
+    passes = check_int("passes", passes, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    extra_fraction = check_scalar("extra_fraction", extra_fraction, 0.0)
+    floor_factor = check_int("floor_factor", floor_factor, low=2)
+    repeats = check_int("repeats", repeats, low=1)
+    n_records = check_int("n_records", n_records, low=10)
+    seed = check_int("seed", seed, low=0)
+
+    problem, min_loss = digits_problem(l2)
+    if batch_size > problem.n_train:
+        raise ValueError(f"batch_size must be in [1, {problem.n_train}], got {batch_size}")
+    tau = max(1, passes * problem.n_train // batch_size)
+    budget = tau + int(round(extra_fraction * tau))
+    every = max(1, budget // n_records)
+    while budget % every:        # a record grid that hits K exactly, for the continued run
+        every -= 1
+    parts = []
+    for lr0 in lr0s:
+        parts += [linear_decay(float(lr0), final_fraction * float(lr0), tau), constant(float(lr0))]
+    rng = np.random.default_rng(seed)
+    result = run(problem, sgd(stack(*parts)), np.zeros(problem.dim), budget, batch_size=batch_size,
+                 rng=rng, repeats=repeats, record_every=every)
+    excess = (result.loss - min_loss).mean(axis=1)           # (R, 2P)
+    linear, const = excess[:, 0::2], excess[:, 1::2]
+    # Continue the constant runs from θ_K with the same stream of minibatches.
+    more = run(problem, sgd(lr0s), result.final_theta[:, 1::2], (floor_factor - 1) * budget,
+               batch_size=batch_size, rng=rng, record_every=every)
+    more_excess = (more.loss - min_loss).mean(axis=1)        # (R', P)
+    long_steps = np.concatenate([result.steps, budget + more.steps[1:]])
+    constant_long = np.concatenate([const, more_excess[1:]])
+    floor = constant_long[long_steps >= (floor_factor - 1) * budget].mean(axis=0)
+    late = const[result.steps >= 0.9 * budget].mean(axis=0)
+    ks = np.arange(1, budget + 1)
+    travel = float(linear_decay(1.0, final_fraction, tau)(ks).sum() / budget)
+    return LinearConditionResult(
+        lr0s=lr0s,
+        steps=result.steps,
+        linear_excess=linear,
+        constant_excess=const,
+        linear_final=linear[-1],
+        constant_final=const[-1],
+        ratio=linear[-1] / const[-1],
+        constant_late=late,
+        constant_floor=floor,
+        on_floor=late / floor,
+        long_steps=long_steps,
+        constant_long=constant_long,
+        travel_ratio=travel,
+        tau=tau,
+        budget=budget,
+        passes=passes,
+        batch_size=batch_size,
+        final_fraction=final_fraction,
+        floor_factor=floor_factor,
         repeats=repeats,
     )
