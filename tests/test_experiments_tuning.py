@@ -125,3 +125,118 @@ def test_short_run_entries_equal_the_runs_alone():
 def test_short_run_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         tuning.short_run(**kwargs)
+
+
+# -- controls of C4: full gradient, least squares ---------------------------------
+
+
+def test_curves_full_gradient_is_batch_gradient_descent():
+    result = tuning.learning_rate_curves((0.3,), steps=20, record_every=5, batch_size=None)
+    data = digits_split()
+    plain = LogisticRegression(data.X, data.y, n_classes=10, l2=1e-3)
+    direct = run(plain, sgd(np.array([0.3])), np.zeros(650), 20, record_every=5)
+    np.testing.assert_allclose(result.loss, direct.loss, rtol=1e-9)
+    assert result.batch_size is None and result.problem == "softmax"
+
+
+def test_curves_least_squares_is_the_regression_of_the_label_on_the_same_pixels():
+    from coursekit.problems import LeastSquares
+
+    result = tuning.learning_rate_curves((0.003, 30.0), steps=20, record_every=5, problem="least squares")
+    data = digits_split()
+    plain = LeastSquares(data.X, data.y.astype(float), l2=1e-3)
+    direct = run(plain, sgd(np.array([0.003, 30.0])), np.zeros(64), 20, batch_size=32,
+                 rng=np.random.default_rng(0), record_every=5)
+    np.testing.assert_array_equal(np.isnan(result.loss), np.isnan(direct.loss))
+    np.testing.assert_allclose(result.loss[:, 0], direct.loss[:, 0], rtol=1e-9)
+    assert result.status == (direct.status(0), direct.status(1))
+    assert result.status[1].startswith("diverged at step")
+    assert np.isfinite(result.max_grad_norm[0]) and result.problem == "least squares"
+
+
+def test_curves_max_grad_norm_is_the_largest_recorded_gradient():
+    result = tuning.learning_rate_curves((0.01, 1.0), steps=30, record_every=5, seed=2)
+    data = digits_split()
+    plain = LogisticRegression(data.X, data.y, n_classes=10, l2=1e-3)
+    direct = run(plain, sgd(np.array([0.01, 1.0])), np.zeros(650), 30, batch_size=32,
+                 rng=np.random.default_rng(2), record_every=5)
+    np.testing.assert_allclose(result.max_grad_norm, np.nanmax(direct.grad_norm, axis=0), rtol=1e-12)
+
+
+def test_curves_unknown_problem():
+    with pytest.raises(ValueError, match="problem must be one of 'softmax', 'least squares'"):
+        tuning.learning_rate_curves(problem="hinge")
+
+
+# -- too_small_run -----------------------------------------------------------------
+
+
+def test_too_small_run_equals_three_direct_runs_of_eq_8_14():
+    from coursekit.schedules import linear_decay
+
+    result = tuning.too_small_run(0.01, 0.5, tau=20, steps=60, record_every=10, seed=3)
+    data = digits_split()
+    plain = LogisticRegression(data.X, data.y, n_classes=10, l2=1e-3)
+    for j, (lr0, lr_tau) in enumerate([(0.01, 0.0001), (0.5, 0.005), (0.01, 0.01)]):
+        alone = run(plain, sgd(linear_decay(lr0, lr_tau, 20)), np.zeros(650), 60, batch_size=32,
+                    rng=np.random.default_rng(3), record_every=10)
+        np.testing.assert_allclose(result.loss[:, j], alone.loss, rtol=1e-9)
+        rates = [(1 - min(k / 20, 1)) * lr0 + min(k / 20, 1) * lr_tau for k in range(1, 61)]
+        assert result.travel[j] == pytest.approx(sum(rates), rel=1e-12)
+        assert result.lr[-1, j] == pytest.approx(lr_tau)
+    np.testing.assert_allclose(result.loss_at_tau, result.loss[2])
+    np.testing.assert_allclose(result.drop_after_tau, result.loss[2] - result.loss[-1])
+    assert result.min_loss == pytest.approx(float(plain.loss(plain.solve())), rel=1e-12)
+    assert result.labels[2] == "ε = 0.01 constant"
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(small=0.0), r"small must be in \(0, inf\), got 0.0"),
+    (dict(tau=100, steps=100), r"steps must be an integer in \[101, inf\], got 100"),
+    (dict(tau=150, record_every=100), "tau must be a multiple of record_every = 100"),
+    (dict(final_fraction=-0.1), r"final_fraction must be in \[0, 1\], got -0.1"),
+])
+def test_too_small_run_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        tuning.too_small_run(**kwargs)
+
+
+# -- SweepResult helpers, sweep_mlp --------------------------------------------------
+
+
+def test_fastest_to_and_seed_picks_match_a_loop():
+    result = tuning.sweep_initial_rate([0.01, 0.1, 1.0, 10.0], seeds=3, steps=60, early_step=20,
+                                       record_every=10, target=0.5, seed=2)
+    lr, steps = result.fastest_to(0.5)
+    assert lr == result.fastest_lr
+    assert steps == np.min(result.median_steps_to_target)
+    assert result.fastest_to(1e-9) == (pytest.approx(np.nan, nan_ok=True), np.inf)
+    early, final = result.seed_picks
+    for i in range(3):
+        assert early[i] == result.lrs[np.argmin(result.early_loss[i])]
+        assert final[i] == result.lrs[np.argmin(result.final_loss[i])]
+    assert result.passes == pytest.approx(60 * 32 / 1348) and result.n_train == 1348
+    assert result.early_pick_final_loss == result.mean_final[np.argmin(result.mean_early)]
+    assert result.status == ("finished 60 steps",) * 4
+
+
+def test_sweep_mlp_equals_direct_runs_of_the_network():
+    from coursekit.experiments.initialization.schemes import digits_mlp
+    from coursekit.schedules import linear_decay
+
+    lrs = np.array([0.1, 1.0, 30.0])
+    result = tuning.sweep_mlp(lrs, hidden=(8,), seeds=2, steps=40, early_step=20, record_every=10, seed=5)
+    net = digits_mlp((8,))
+    theta0 = net.init_theta(np.random.default_rng(5), "glorot_uniform", batch_shape=(2, 1))
+    direct = run(net, sgd(linear_decay(lrs, 0.01 * lrs, 40)), theta0, 40, batch_size=32,
+                 rng=np.random.default_rng(6), record_every=10)
+    np.testing.assert_array_equal(np.isnan(result.loss), np.isnan(direct.loss))
+    np.testing.assert_allclose(result.loss[:, :, :2], direct.loss[:, :, :2], rtol=1e-9)
+    assert result.loss.shape == (5, 2, 3) and result.l2 == 0.0
+    assert result.status[2] == f"diverged in 2 of 2 seeds, first at step {int(direct.diverged_at[:, 2].min())}"
+    assert np.isinf(result.mean_final[2]) and result.best_final_lr < 30.0
+
+
+def test_sweep_mlp_bad_activation():
+    with pytest.raises(ValueError, match="activation must be one of 'tanh', 'relu'"):
+        tuning.sweep_mlp(activation="sigmoid")

@@ -32,7 +32,7 @@ def independent_curve(lr0, steps=60):
 
 
 def test_slider_moves_the_live_curve_and_marker(sweep, strict_and_leak_free):
-    explorer = explorers.learning_rate_explorer(sweep, steps=60)
+    explorer = explorers.learning_rate_explorer(sweep, steps=60, record_every=5)
     try:
         live, marker, readout = (explorer.artists[name] for name in ("curve", "marker", "readout"))
         slider = explorer.controls["lr"]
@@ -49,13 +49,52 @@ def test_slider_moves_the_live_curve_and_marker(sweep, strict_and_leak_free):
 
 
 def test_reference_curves_are_the_sweep_argmins(sweep, strict_and_leak_free):
-    explorer = explorers.learning_rate_explorer(sweep, steps=60)
+    explorer = explorers.learning_rate_explorer(sweep, steps=60, record_every=5)
     try:
         by_label = {line.get_label(): line for line in explorer.figure.axes[0].get_lines()}
         early = by_label[f"best at k = {sweep.early_step}: ε₀ = {sweep.best_early_lr:.3g}"]
         final = by_label[f"best at k = {int(sweep.steps[-1])}: ε₀ = {sweep.best_final_lr:.3g}"]
         np.testing.assert_allclose(early.get_ydata(), independent_curve(sweep.best_early_lr), rtol=1e-8)
         np.testing.assert_allclose(final.get_ydata(), independent_curve(sweep.best_final_lr), rtol=1e-8)
+        # Drawn over the live curve, so that they stay visible when the slider sits on them.
+        live = explorer.artists["curve"]
+        assert early.get_zorder() > live.get_zorder() and final.get_zorder() > live.get_zorder()
+    finally:
+        explorer.close()
+
+
+def test_defaults_run_the_sweeps_budget_and_start_at_the_rule(sweep, strict_and_leak_free):
+    """By default every curve is as long as the sweep's runs (τ = its budget), so the label
+    "best at k = <budget>" is true, and the slider starts at the practical rule's pick."""
+    explorer = explorers.learning_rate_explorer(sweep)
+    try:
+        budget = int(sweep.steps[-1])
+        live = explorer.artists["curve"]
+        assert live.get_xdata()[-1] == budget
+        slider = explorer.controls["lr"]
+        assert slider.value == pytest.approx(sweep.rule_lr)
+        positions = int(round((slider.max - slider.min) / slider.step)) + 1
+        grid = 10.0 ** (slider.min + slider.step * np.arange(positions))
+        shown = grid[np.argmin(np.abs(np.log(grid) - np.log(sweep.rule_lr)))]
+        data = digits_split()
+        plain = LogisticRegression(data.X, data.y, n_classes=10, l2=1e-3)
+        alone = run(plain, sgd(linear_decay(shown, 0.01 * shown, budget)), np.zeros(650), budget,
+                    batch_size=32, rng=np.random.default_rng(0), record_every=20)
+        np.testing.assert_allclose(live.get_ydata(), alone.loss, rtol=1e-8)
+        assert f"after {budget} steps" in explorer.artists["readout"].get_text()
+    finally:
+        explorer.close()
+
+
+def test_every_line_of_the_sweep_panel_has_a_legend_entry(sweep, strict_and_leak_free):
+    explorer = explorers.learning_rate_explorer(sweep, steps=60)
+    try:
+        panel = explorer.figure.axes[1]
+        labels = [t.get_text() for t in panel.get_legend().get_texts()]
+        assert len(labels) == len(panel.get_lines())
+        assert f"best at k = {sweep.early_step}: ε₀ = {sweep.best_early_lr:.3g}" in labels
+        assert f"best at k = {int(sweep.steps[-1])}: ε₀ = {sweep.best_final_lr:.3g}" in labels
+        assert "ε₀ on the slider" in labels
     finally:
         explorer.close()
 
@@ -74,10 +113,10 @@ def test_moves_only_look_up_precomputed_curves(sweep, strict_and_leak_free, monk
     try:
         slider = explorer.controls["lr"]
         positions = int(round((slider.max - slider.min) / slider.step)) + 1
-        assert calls == [positions, 2]  # every slider position, then the two references
+        assert calls == [positions + 2]  # every slider position and the two references, at once
         for lr in np.geomspace(0.002, 20.0, 12):
             slider.value = lr
-        assert calls == [positions, 2] and explorer.n_updates == 13
+        assert calls == [positions + 2] and explorer.n_updates == 13
         assert explorer.last_error is None
     finally:
         explorer.close()

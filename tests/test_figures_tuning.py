@@ -61,7 +61,31 @@ def test_sweep_figure(sweep, strict_and_leak_free):
     plt.close(fig)
 
 
+def test_too_small_figure(strict_and_leak_free):
+    import matplotlib.pyplot as plt
+
+    result = tuning.too_small_run(0.01, 0.5, tau=20, steps=60, record_every=10)
+    drawn = figures.too_small_figure(result)
+    fig, (left, right) = drawn
+    assert left.get_yscale() == "log" and right.get_yscale() == "log"
+    assert left.get_xlabel() == right.get_xlabel() == "iteration k"
+    assert len(drawn.lines["curves"]) == len(drawn.lines["rates"]) == 3
+    for j, (curve, rate) in enumerate(zip(drawn.lines["curves"], drawn.lines["rates"])):
+        np.testing.assert_array_equal(curve.get_ydata(), result.loss[:, j])
+        np.testing.assert_array_equal(rate.get_ydata(), result.lr[:, j])
+    assert drawn.lines["min"].get_ydata()[0] == result.min_loss
+    assert drawn.lines["tau"].get_xdata()[0] == 20
+    labels = [t.get_text() for t in left.get_legend().get_texts()]
+    assert labels == list(result.labels) + [f"J* = {result.min_loss:.4f}", "τ = 20"]
+    assert [t.get_text() for t in right.get_legend().get_texts()] == list(result.labels)
+    # The legend sits above every curve: the top of the axes clears the highest cost.
+    assert left.get_ylim()[1] > 4 * np.nanmax(result.loss)
+    plt.close(fig)
+
+
 def test_bad_input():
+    with pytest.raises(TypeError, match="result must be a StuckResult"):
+        figures.too_small_figure(None)
     with pytest.raises(TypeError, match="result must be a CurvesResult"):
         figures.curves_figure(object())
     with pytest.raises(TypeError, match="result must be a SweepResult"):

@@ -6,12 +6,18 @@ Two experiments on the real digits data (softmax regression, eq. 6.29, on
 - :func:`learning_rate_curves` (C4): learning curves of SGD (Algorithm 8.1)
   for a too small, a good and a too large constant ε. It measures how far
   each run got, whether the cost *rose*, and how often it went up.
+- :func:`too_small_run` (C4): the linear schedule of eq. 8.14 with a too
+  small ε_0 run long past τ, against the same schedule with a good ε_0 and
+  the same small ε_0 kept constant: what "stuck with a high cost" means on
+  this convex cost.
 - :func:`sweep_initial_rate` (C5): a grid of ε_0 × several seeds in ONE
   runner call (ε_0 is an array that broadcasts over θ's batch), with the
   linear schedule of eq. 8.14. It compares the ε_0 that looks best after
   100 iterations with the ε_0 that is best after the whole budget, and with
   the ε_0 that reaches a target cost first, and applies the practical rule
   (take a rate above the best-looking one, but below instability).
+- :func:`sweep_mlp` (C5): the same sweep on the digits MLP of the lecture on
+  initialization (:func:`coursekit.experiments.initialization.schemes.digits_mlp`).
 
 :func:`short_run` is the run behind the lecture's explorer: the learning
 curve of SGD with the schedule of eq. 8.14 for any number of ε_0 at once.
@@ -29,18 +35,25 @@ import numpy as np
 
 from .._validation import check_int, check_interval, check_scalar
 from ..analysis import steps_to_tolerance, tail_mean
+from ..data import digits_split
 from ..optimizers import sgd
-from ..problems import digits_softmax
+from ..problems import LeastSquares, digits_softmax
 from ..runner import run
 from ..schedules import linear_decay
+from .initialization.schemes import check_activation, digits_mlp
 
 __all__ = [
     "CurvesResult",
+    "StuckResult",
     "SweepResult",
     "learning_rate_curves",
     "short_run",
     "sweep_initial_rate",
+    "sweep_mlp",
+    "too_small_run",
 ]
+
+_PROBLEMS = ("softmax", "least squares")
 
 
 def _check_lrs(lrs) -> np.ndarray:
@@ -73,9 +86,11 @@ class CurvesResult:
                                 varies with the last bits of the arithmetic and
                                 this average is the robust measure of the rise
     frac_up : (n,)              fraction of recorded steps at which J went up
+    max_grad_norm : (n,)        largest recorded ‖g_k‖ before any divergence (NaN if none recorded)
     status : tuple of n str     "finished K steps" or "diverged at step k"
     diverged_at : (n,) int      −1 when the run did not diverge
-    batch_size, l2 : the minibatch size m and the weight decay
+    problem : str               "softmax" or "least squares"
+    batch_size, l2 : the minibatch size m (None: batch gradient descent) and the weight decay
     """
 
     lrs: np.ndarray
@@ -87,10 +102,29 @@ class CurvesResult:
     max_ratio: np.ndarray
     tail_ratio: np.ndarray
     frac_up: np.ndarray
+    max_grad_norm: np.ndarray
     status: tuple
     diverged_at: np.ndarray
-    batch_size: int
+    problem: str
+    batch_size: int | None
     l2: float
+
+
+def _digits_problem(problem: str, l2: float):
+    """The cost on the digits: softmax regression (eq. 6.29), or least squares on the label's value.
+
+    Least squares J(θ) = (1/2n) Σ (x_iᵀθ − y_i)² + (λ/2)‖θ‖² (section 5.1.4) on the
+    same standardized pixels has a gradient Xᵀ(Xθ − y)/n that grows with θ,
+    unlike the softmax cross-entropy, whose per-example gradient x̃(p − e_y)ᵀ
+    stays bounded by √2‖x̃‖ (plus λθ).
+    """
+    if problem not in _PROBLEMS:
+        raise ValueError(f"problem must be one of 'softmax', 'least squares'; got {problem!r}")
+    if problem == "softmax":
+        return digits_softmax(l2=l2)
+    l2 = check_scalar("l2", l2, 0.0)
+    data = digits_split()
+    return LeastSquares(data.X, data.y.astype(float), l2=l2, name="least squares on digits")
 
 
 def learning_rate_curves(
@@ -101,30 +135,40 @@ def learning_rate_curves(
     l2: float = 1e-3,
     seed: int = 0,
     record_every: int = 5,
+    problem: str = "softmax",
 ) -> CurvesResult:
     """SGD (Algorithm 8.1, θ ← θ − ε g) with each constant ε in ``lrs``, from θ_0 = 0.
 
     All runs are one batched runner call with ε an array of shape (n,) and
     minibatches of size m = ``batch_size`` drawn independently per run from
-    ``np.random.default_rng(seed)``. The measured numbers describe the three
-    regimes of section 8.3.1: a too small ε ends high (``final_loss``), a
-    too large ε makes the cost rise (``rise_ratio`` > 1, or a reported
-    divergence) and go up at many steps (``frac_up``), a good ε oscillates
-    gently while the cost falls.
+    ``np.random.default_rng(seed)``; ``batch_size=None`` takes the full
+    gradient every step (batch gradient descent, the control for minibatch
+    noise). The measured numbers describe the three regimes of section
+    8.3.1: a too small ε ends high (``final_loss``), a too large ε makes the
+    cost rise (``rise_ratio`` > 1, or a reported divergence) and go up at
+    many steps (``frac_up``), a good ε oscillates gently while the cost falls.
+    ``problem="least squares"`` runs the same rates on a cost of the same
+    digits whose gradient grows with θ (see :func:`_digits_problem`).
     """
     lrs = _check_lrs(lrs)
     steps = check_int("steps", steps, low=1)
-    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    if batch_size is not None:
+        batch_size = check_int("batch_size", batch_size, low=1, high=1348)
     seed = check_int("seed", seed, low=0)
     record_every = check_int("record_every", record_every, low=1)
-    problem = digits_softmax(l2=l2)
-    result = run(problem, sgd(lrs), np.zeros(problem.dim), steps, batch_size=batch_size,
+    cost = _digits_problem(problem, l2)
+    result = run(cost, sgd(lrs), np.zeros(cost.dim), steps, batch_size=batch_size,
                  rng=np.random.default_rng(seed), record_every=record_every)
     loss = result.loss
     start = float(loss[0, 0])
     final = loss[-1]
     with np.errstate(invalid="ignore"):
         went_up = np.diff(loss, axis=0) > 0  # NaN after a divergence counts as not up
+    # Record 0 has no gradient yet and a diverged run has none after k: NaN, skipped.
+    seen = np.isfinite(result.grad_norm)
+    max_grad = np.where(seen.any(axis=0), np.max(np.where(seen, result.grad_norm, -np.inf), axis=0), np.nan)
+    with np.errstate(invalid="ignore"):
+        tail = tail_mean(loss, 0.5) / start  # NaN for a run that diverged
     return CurvesResult(
         lrs=lrs,
         steps=result.steps,
@@ -133,12 +177,100 @@ def learning_rate_curves(
         final_loss=final,
         rise_ratio=final / start,
         max_ratio=np.nanmax(loss, axis=0) / start,
-        tail_ratio=tail_mean(loss, 0.5) / start,
+        tail_ratio=tail,
         frac_up=went_up.mean(axis=0),
+        max_grad_norm=max_grad,
         status=tuple(result.status(i) for i in range(lrs.size)),
         diverged_at=result.diverged_at,
+        problem=problem,
         batch_size=batch_size,
-        l2=problem.l2,
+        l2=cost.l2,
+    )
+
+
+# --------------------------------------------------------------------------
+# C4: a too small ε_0 with a decaying schedule
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StuckResult:
+    """Three runs of SGD on the digits, long past τ (claim C4, "too small").
+
+    Runs, in order: ``labels`` = (small ε_0 with eq. 8.14, good ε_0 with
+    eq. 8.14, small ε kept constant).
+
+    lr0, lr_tau : (3,)          ε_0 and ε_τ of each run (equal for the constant run)
+    tau : int                   the step at which eq. 8.14 stops decaying
+    steps : (R,) int            iteration k of each record
+    lr : (R, 3)                 ε_k used by update k (ε_1 at record 0)
+    loss : (R, 3)               J(θ_k)
+    loss_at_tau, final_loss : (3,)  J(θ_τ) and J(θ_K)
+    drop_after_tau : (3,)       J(θ_τ) − J(θ_K): how much each run still gains after τ
+    travel : (3,)               Σ_{k=1}^{K} ε_k, the total step length the schedule allows
+    min_loss : float            J* = min J (Newton's method, :meth:`LogisticRegression.solve`)
+    """
+
+    labels: tuple
+    lr0: np.ndarray
+    lr_tau: np.ndarray
+    tau: int
+    steps: np.ndarray
+    lr: np.ndarray
+    loss: np.ndarray
+    loss_at_tau: np.ndarray
+    final_loss: np.ndarray
+    drop_after_tau: np.ndarray
+    travel: np.ndarray
+    min_loss: float
+
+
+def too_small_run(small: float = 0.003, good: float = 1.0, *, tau: int = 1000, steps: int = 5000,
+                  final_fraction: float = 0.01, batch_size: int = 32, l2: float = 1e-3,
+                  seed: int = 0, record_every: int = 100) -> StuckResult:
+    """A too small ε_0 under eq. 8.14, run to K = ``steps`` ≫ τ, with its two controls.
+
+    Run 0: ε_k linear from ε_0 = ``small`` to ε_τ = ``final_fraction``·ε_0 over
+    τ steps, then constant (eq. 8.14). Run 1: the same schedule from
+    ε_0 = ``good``. Run 2: ε = ``small`` constant. One runner call with
+    minibatches shared by the three runs (common random numbers), from
+    θ_0 = 0 on :func:`coursekit.problems.digits_softmax`. On this convex cost
+    a run is never stuck for good (ε_k ≥ ε_τ > 0, so Σε_k = ∞); what the
+    small decayed run lacks is the total step length Σε_k (``travel``).
+    """
+    small = check_scalar("small", small, 0.0, low_open=True)
+    good = check_scalar("good", good, 0.0, low_open=True)
+    tau = check_int("tau", tau, low=1)
+    steps = check_int("steps", steps, low=tau + 1)
+    record_every = check_int("record_every", record_every, low=1)
+    if tau % record_every:
+        raise ValueError(f"tau must be a multiple of record_every = {record_every} so that it is "
+                         f"recorded, got {tau}")
+    final_fraction = check_scalar("final_fraction", final_fraction, 0.0, 1.0)
+    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    seed = check_int("seed", seed, low=0)
+    problem = digits_softmax(l2=l2)
+    lr0 = np.array([small, good, small])
+    lr_tau = np.array([final_fraction * small, final_fraction * good, small])
+    schedule = linear_decay(lr0, lr_tau, tau)
+    result = run(problem, sgd(schedule), np.zeros(problem.dim), steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed), noise="common", record_every=record_every)
+    at_tau = int(np.flatnonzero(result.steps == tau)[0])
+    ks = np.arange(1, steps + 1)[:, None]
+    loss = result.loss
+    return StuckResult(
+        labels=(f"ε₀ = {small:g}, eq. 8.14", f"ε₀ = {good:g}, eq. 8.14", f"ε = {small:g} constant"),
+        lr0=lr0,
+        lr_tau=lr_tau,
+        tau=tau,
+        steps=result.steps,
+        lr=np.asarray(schedule(np.maximum(result.steps, 1)[:, None]), dtype=float),
+        loss=loss,
+        loss_at_tau=loss[at_tau],
+        final_loss=loss[-1],
+        drop_after_tau=loss[at_tau] - loss[-1],
+        travel=np.sum(schedule(ks), axis=0),
+        min_loss=float(problem.loss(problem.solve())),
     )
 
 
@@ -158,7 +290,7 @@ class SweepResult:
     loss : (R, N, S)                J(θ_k), NaN after a divergence
     early_step : int                k at which the "first look" is taken (100)
     early_loss, final_loss : (N, S) J at k = early_step and at the end
-    mean_early, mean_final : (S,)   their means over seeds
+    mean_early, mean_final : (S,)   their means over seeds (inf if a seed diverged)
     target : float                  the target cost
     steps_to_target : (N, S) int    first recorded k from which J stays ≤ target, −1 if never
     median_steps_to_target : (S,)   median over seeds (inf when most seeds never reach it)
@@ -169,8 +301,14 @@ class SweepResult:
     rule_lr : float                 the practical rule: the largest ε_0 ≥ best_early_lr whose
                                     mean_early ≤ rule_tolerance × min(mean_early)
     rule_final_loss, best_final_loss : float   mean_final at rule_lr and at best_final_lr
+    early_pick_final_loss : float   mean_final at best_early_lr
     unstable_lr : float             smallest ε_0 whose mean_early ≥ J(θ_0) (NaN if none)
-    start_loss : float              J(θ_0)
+    start_loss : float              J(θ_0) (mean over seeds)
+    status : tuple                  per ε_0: "finished K steps", or "diverged in j of N
+                                    seeds, first at step k"
+    passes : float                  passes over the training set, τ·m/n
+    n_train : int                   n, the number of training examples
+    problem : str                   the problem's name
     l2, final_fraction, batch_size, rule_tolerance : the settings
     """
 
@@ -192,12 +330,122 @@ class SweepResult:
     rule_lr: float
     rule_final_loss: float
     best_final_loss: float
+    early_pick_final_loss: float
     unstable_lr: float
     start_loss: float
+    status: tuple
+    passes: float
+    n_train: int
+    problem: str
     l2: float
     final_fraction: float
     batch_size: int
     rule_tolerance: float
+
+    @property
+    def seed_picks(self) -> tuple:
+        """(early, final): per seed, the ε_0 of the lowest J at ``early_step`` and at the end,
+        arrays of shape (N,); a diverged run (NaN) never wins."""
+        def argmin_lr(losses):
+            return self.lrs[np.argmin(np.where(np.isnan(losses), np.inf, losses), axis=1)]
+        return argmin_lr(self.early_loss), argmin_lr(self.final_loss)
+
+    def fastest_to(self, target: float) -> tuple:
+        """(ε_0, median k) of the rate whose median first k with J staying ≤ ``target`` is
+        smallest (the smaller ε_0 on ties), read from the recorded curves; (NaN, inf) if
+        no rate gets there for most seeds."""
+        target = check_scalar("target", target, 0.0, low_open=True)
+        hits = steps_to_tolerance(self.steps, self.loss, target)
+        median = np.median(np.where(hits >= 0, hits, np.inf), axis=0)
+        if not np.isfinite(median).any():
+            return float("nan"), float("inf")
+        best = int(np.argmin(median))
+        return float(self.lrs[best]), float(median[best])
+
+
+def _sweep_settings(lrs, default, seeds, steps, early_step, record_every, batch_size,
+                    final_fraction, target, rule_tolerance, seed):
+    lrs = default if lrs is None else _check_lrs(lrs)
+    if lrs.size < 2:
+        raise ValueError(f"lrs must hold at least 2 rates to compare, got {lrs.size}")
+    steps = check_int("steps", steps, low=2)
+    record_every = check_int("record_every", record_every, low=1)
+    early_step = check_int("early_step", early_step, low=1, high=steps - 1)
+    if early_step % record_every:
+        raise ValueError(
+            f"early_step must be a multiple of record_every = {record_every} so that it is "
+            f"recorded, got {early_step}"
+        )
+    return dict(
+        lrs=lrs, seeds=check_int("seeds", seeds, low=1), steps=steps, early_step=early_step,
+        record_every=record_every, batch_size=check_int("batch_size", batch_size, low=1, high=1348),
+        final_fraction=check_scalar("final_fraction", final_fraction, 0.0, 1.0),
+        target=check_scalar("target", target, 0.0, low_open=True),
+        rule_tolerance=check_scalar("rule_tolerance", rule_tolerance, 1.0),
+        seed=check_int("seed", seed, low=0),
+    )
+
+
+def _sweep(problem, theta0, repeats, lrs, seeds, steps, early_step, record_every, batch_size,
+           final_fraction, target, rule_tolerance, seed) -> SweepResult:
+    """Run the sweep (ONE runner call over ε_0 × seeds) and read its answers."""
+    schedule = linear_decay(lrs, final_fraction * lrs, steps)
+    result = run(problem, sgd(schedule), theta0, steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
+    loss = result.loss
+    early_index = int(np.flatnonzero(result.steps == early_step)[0])
+    early, final = loss[early_index], loss[-1]
+    # A diverged run counts as infinitely bad, not as missing.
+    mean_early = np.where(np.isnan(early), np.inf, early).mean(axis=0)
+    mean_final = np.where(np.isnan(final), np.inf, final).mean(axis=0)
+    hits = steps_to_tolerance(result.steps, loss, target)
+    median_hits = np.median(np.where(hits >= 0, hits, np.inf), axis=0)
+
+    early_index = int(np.argmin(mean_early))
+    best_early_lr = float(lrs[early_index])
+    best_final_lr = float(lrs[np.argmin(mean_final)])
+    fastest_lr = float(lrs[np.argmin(median_hits)]) if np.isfinite(median_hits).any() else float("nan")
+    good_enough = (lrs >= best_early_lr) & (mean_early <= rule_tolerance * mean_early.min())
+    rule_index = int(np.flatnonzero(good_enough)[-1])
+    start = float(np.mean(loss[0]))
+    unstable = np.flatnonzero(mean_early >= start)
+    diverged = result.diverged_at >= 0  # (N, S)
+    first = np.where(diverged, result.diverged_at, steps + 1).min(axis=0)
+    status = tuple(
+        f"diverged in {n} of {seeds} seeds, first at step {k}" if n else f"finished {steps} steps"
+        for n, k in zip(diverged.sum(axis=0), first)
+    )
+    return SweepResult(
+        lrs=lrs,
+        steps=result.steps,
+        loss=loss,
+        early_step=early_step,
+        early_loss=early,
+        final_loss=final,
+        mean_early=mean_early,
+        mean_final=mean_final,
+        target=target,
+        steps_to_target=hits,
+        median_steps_to_target=median_hits,
+        best_early_lr=best_early_lr,
+        best_final_lr=best_final_lr,
+        fastest_lr=fastest_lr,
+        final_to_early_ratio=best_final_lr / best_early_lr,
+        rule_lr=float(lrs[rule_index]),
+        rule_final_loss=float(mean_final[rule_index]),
+        best_final_loss=float(mean_final.min()),
+        early_pick_final_loss=float(mean_final[early_index]),
+        unstable_lr=float(lrs[unstable[0]]) if unstable.size else float("nan"),
+        start_loss=start,
+        status=status,
+        passes=steps * batch_size / problem.n_train,
+        n_train=problem.n_train,
+        problem=problem.name,
+        l2=problem.l2,
+        final_fraction=final_fraction,
+        batch_size=batch_size,
+        rule_tolerance=rule_tolerance,
+    )
 
 
 def sweep_initial_rate(
@@ -229,70 +477,45 @@ def sweep_initial_rate(
     concrete as ``rule_lr``: the largest ε_0 ≥ ``best_early_lr`` whose early
     loss is at most ``rule_tolerance`` times the best early loss.
     """
-    lrs = np.geomspace(3e-3, 30.0, 13) if lrs is None else _check_lrs(lrs)
-    if lrs.size < 2:
-        raise ValueError(f"lrs must hold at least 2 rates to compare, got {lrs.size}")
-    seeds = check_int("seeds", seeds, low=1)
-    steps = check_int("steps", steps, low=2)
-    record_every = check_int("record_every", record_every, low=1)
-    early_step = check_int("early_step", early_step, low=1, high=steps - 1)
-    if early_step % record_every:
-        raise ValueError(
-            f"early_step must be a multiple of record_every = {record_every} so that it is "
-            f"recorded, got {early_step}"
-        )
-    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
-    final_fraction = check_scalar("final_fraction", final_fraction, 0.0, 1.0)
-    target = check_scalar("target", target, 0.0, low_open=True)
-    rule_tolerance = check_scalar("rule_tolerance", rule_tolerance, 1.0)
-    seed = check_int("seed", seed, low=0)
-
+    settings = _sweep_settings(lrs, np.geomspace(3e-3, 30.0, 13), seeds, steps, early_step,
+                               record_every, batch_size, final_fraction, target, rule_tolerance, seed)
     problem = digits_softmax(l2=l2)
-    schedule = linear_decay(lrs, final_fraction * lrs, steps)
-    result = run(problem, sgd(schedule), np.zeros(problem.dim), steps, batch_size=batch_size,
-                 rng=np.random.default_rng(seed), repeats=seeds, record_every=record_every)
-    loss = result.loss
-    early_index = int(np.flatnonzero(result.steps == early_step)[0])
-    early, final = loss[early_index], loss[-1]
-    # A diverged run counts as infinitely bad, not as missing.
-    mean_early = np.where(np.isnan(early), np.inf, early).mean(axis=0)
-    mean_final = np.where(np.isnan(final), np.inf, final).mean(axis=0)
-    hits = steps_to_tolerance(result.steps, loss, target)
-    median_hits = np.median(np.where(hits >= 0, hits, np.inf), axis=0)
+    return _sweep(problem, np.zeros(problem.dim), settings["seeds"], **settings)
 
-    best_early_lr = float(lrs[np.argmin(mean_early)])
-    best_final_lr = float(lrs[np.argmin(mean_final)])
-    fastest_lr = float(lrs[np.argmin(median_hits)]) if np.isfinite(median_hits).any() else float("nan")
-    good_enough = (lrs >= best_early_lr) & (mean_early <= rule_tolerance * mean_early.min())
-    rule_index = int(np.flatnonzero(good_enough)[-1])
-    start = float(loss[0, 0, 0])
-    unstable = np.flatnonzero(mean_early >= start)
-    return SweepResult(
-        lrs=lrs,
-        steps=result.steps,
-        loss=loss,
-        early_step=early_step,
-        early_loss=early,
-        final_loss=final,
-        mean_early=mean_early,
-        mean_final=mean_final,
-        target=target,
-        steps_to_target=hits,
-        median_steps_to_target=median_hits,
-        best_early_lr=best_early_lr,
-        best_final_lr=best_final_lr,
-        fastest_lr=fastest_lr,
-        final_to_early_ratio=best_final_lr / best_early_lr,
-        rule_lr=float(lrs[rule_index]),
-        rule_final_loss=float(mean_final[rule_index]),
-        best_final_loss=float(mean_final.min()),
-        unstable_lr=float(lrs[unstable[0]]) if unstable.size else float("nan"),
-        start_loss=start,
-        l2=problem.l2,
-        final_fraction=final_fraction,
-        batch_size=batch_size,
-        rule_tolerance=rule_tolerance,
-    )
+
+def sweep_mlp(
+    lrs=None,
+    *,
+    hidden=(32, 32),
+    activation: str = "relu",
+    seeds: int = 3,
+    steps: int = 1000,
+    early_step: int = 100,
+    batch_size: int = 32,
+    final_fraction: float = 0.01,
+    target: float = 0.1,
+    rule_tolerance: float = 2.0,
+    seed: int = 0,
+    record_every: int = 100,
+) -> SweepResult:
+    """The sweep of :func:`sweep_initial_rate` on the digits MLP of the lecture on initialization.
+
+    The network is :func:`coursekit.experiments.initialization.schemes.digits_mlp`
+    (``hidden`` widths, ``activation``, no weight decay), each seed with its own
+    θ_0 drawn with the normalized initialization of eq. 8.23 (Glorot) from
+    ``np.random.default_rng(seed)``, shared by every ε_0 of that seed. θ_0 has
+    batch shape (N, 1) and ε_0 shape (S,), so the runner trains all N × S
+    networks in ONE call; minibatches come from ``default_rng(seed + 1)``,
+    independently per network. ``lrs`` defaults to the six rates 0.139 to 6.46
+    of the softmax sweep's grid (three per decade).
+    """
+    settings = _sweep_settings(lrs, np.geomspace(3e-3, 30.0, 13)[5:11], seeds, steps, early_step,
+                               record_every, batch_size, final_fraction, target, rule_tolerance, seed)
+    net = digits_mlp(hidden, check_activation(activation))
+    theta0 = net.init_theta(np.random.default_rng(settings["seed"]), "glorot_uniform",
+                            batch_shape=(settings["seeds"], 1))
+    settings["seed"] += 1  # the minibatch stream, independent of the draw of θ_0
+    return _sweep(net, theta0, None, **settings)
 
 
 # --------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 - :func:`curves_figure`: learning curves for a too small, a good and a too
   large ε (C4), log y against iteration k.
+- :func:`too_small_figure`: a too small ε_0 under eq. 8.14 long past τ,
+  with its two controls (C4): J(θ_k) and ε_k against k.
 - :func:`sweep_figure`: loss after the first iterations and after the whole
   budget against ε_0 (mean ± seed range), with both argmins marked, and the
   steps needed to reach a target cost (C5).
@@ -14,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..experiments.tuning import CurvesResult, SweepResult
+from ..experiments.tuning import CurvesResult, StuckResult, SweepResult
 from ..plotting import FIGSIZE, PALETTE, Drawn, learning_curves
 
-__all__ = ["curves_figure", "sweep_figure"]
+__all__ = ["curves_figure", "sweep_figure", "too_small_figure"]
 
 
 def _regime_labels(result: CurvesResult) -> list[str]:
@@ -44,6 +46,41 @@ def curves_figure(result: CurvesResult) -> Drawn:
     # Between the good and the too-small curves, clear of the too-large one.
     ax.legend(fontsize="small", framealpha=0.9, loc="lower left", bbox_to_anchor=(0.3, 0.12))
     return Drawn(fig, ax, {"curves": tuple(curves.lines.values()), "start": start})
+
+
+def too_small_figure(result: StuckResult) -> Drawn:
+    """Two panels for a :class:`StuckResult`, shared x = iteration k.
+
+    Left: J(θ_k) of the three runs, log y, with J* dotted and τ dashed.
+    Right: the rates ε_k they use (eq. 8.14, or constant), log y. Lines:
+    ``"curves"`` and ``"rates"`` (one per run), ``"min"`` (J*), ``"tau"``.
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(result, StuckResult):
+        raise TypeError(f"result must be a StuckResult, got {type(result).__name__}")
+    fig, (ax, ax_lr) = plt.subplots(1, 2, figsize=(FIGSIZE[0] * 1.7, FIGSIZE[1]), layout="constrained")
+    colors = (PALETTE[0], PALETTE[1], PALETTE[2])
+    curves = learning_curves(result.steps, result.loss, list(result.labels), ax=ax, colors=colors,
+                             ylabel="training cost J(θ_k)",
+                             title="After τ the small decayed run barely moves")
+    minimum = ax.axhline(result.min_loss, color="0.4", linestyle=":", linewidth=1.2,
+                         label=f"J* = {result.min_loss:.4f}")
+    tau = ax.axvline(result.tau, color="0.5", linestyle="--", linewidth=1.0, label=f"τ = {result.tau}")
+    # Headroom above the curves so that the legend hides none of them.
+    ax.set_ylim(0.8 * result.min_loss, 6.0 * float(np.nanmax(result.loss)))
+    ax.legend(fontsize="small", framealpha=0.9, loc="upper right")
+    rates = [ax_lr.plot(result.steps, result.lr[:, j], color=colors[j], linewidth=1.6, label=label)[0]
+             for j, label in enumerate(result.labels)]
+    ax_lr.axvline(result.tau, color="0.5", linestyle="--", linewidth=1.0)
+    ax_lr.set_yscale("log")
+    ax_lr.set_xlabel("iteration k")
+    ax_lr.set_ylabel("learning rate ε_k")
+    ax_lr.set_title("The rates: eq. 8.14 falls to ε_τ = 1% of ε₀ at τ")
+    ax_lr.grid(True, which="major", alpha=0.3)
+    ax_lr.legend(fontsize="small", framealpha=0.9, loc="upper right")
+    return Drawn(fig, (ax, ax_lr), {"curves": tuple(curves.lines.values()), "rates": tuple(rates),
+                                    "min": minimum, "tau": tau})
 
 
 def _mark(ax, x: float, color: str, label: str):
