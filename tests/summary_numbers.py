@@ -34,7 +34,7 @@ _EXEMPT = [
     r"[_^]\{[^}]*\}", r"[_^]\\?[A-Za-z0-9]",                            # sub- and superscripts
 ]
 _POWER = re.compile(r"(\d+(?:\.\d+)?)?\s*(?:\\times|\\cdot|×|·)?\s*10\^\{?(-?\d+)\}?")
-_NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?(?:[eE]-?\d+)?)(\s*%)?")
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?)(\s*%)?")
 _OUT_NUMBER = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 

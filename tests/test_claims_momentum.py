@@ -56,3 +56,28 @@ def test_c14_shrinking_lr_matters_more_than_momentum_schedule():
     assert const / shrink > 5.0  # shrinking ε lowers the final loss (13× measured)
     assert ramp > 3.0 * const  # raising α at constant ε raises the floor (9.5× measured)
     assert 0.5 < both / shrink < 2.0  # once ε shrinks, the α schedule matters little (1.22×)
+
+
+def test_course_map_first_run_the_gap_grows_with_the_budget():
+    """Lecture 00's preview: momentum's lead over gradient descent is not a constant factor.
+
+    The same eight rates, each method read at its best: momentum is 468× lower
+    after 200 steps, yet gradient descent is ahead after 50 (the control), and
+    gradient descent diverges exactly where ελ_max passes 2.
+    """
+    from coursekit import momentum, run, sgd
+    from coursekit.problems import canyon
+
+    problem = canyon(condition_number=50.0)
+    lrs = np.geomspace(0.005, 0.05, 8)
+    budgets = [50, 200]
+    best, diverged = {}, {}
+    for opt in (sgd(lrs), momentum(lrs, momentum=0.9)):
+        result = run(problem, opt, theta0=[-1.0, 1.0], steps=200)
+        best[opt.name] = np.nanmin(result.loss[np.searchsorted(result.steps, budgets)], axis=1)
+        diverged[opt.name] = result.diverged
+    ratio = best["SGD"] / best["momentum"]
+    assert ratio[1] == pytest.approx(468, rel=0.01)
+    assert ratio[0] < 1
+    assert diverged["SGD"].tolist() == (lrs * problem.eigenvalues.max() > 2).tolist()
+    assert not diverged["momentum"].any()
