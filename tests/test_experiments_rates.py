@@ -100,7 +100,7 @@ def test_strongly_convex_schedule_is_one_over_mu_k_plus_offset():
     k = result.steps[1:]
     np.testing.assert_allclose(result.lr[1:], 1.0 / (0.25 * (k + 4.0)), rtol=1e-12)
     assert result.offset == 4.0 and result.L == 1.0
-    assert result.noise_term[0] == 0.0 and result.control_excess.shape == (11, 2)
+    assert result.noise_term[0] == 0.0 and result.control_excess.shape == (11, 3)
     # Oracle for the noiseless run: Π_{j≤k} (1 − λ/(μ(j + k0))) per direction.
     lam = np.geomspace(0.25, 1.0, 24)
     factors = 1.0 - lam / (0.25 * (np.arange(1, 101)[:, None] + 4.0))
@@ -147,15 +147,19 @@ def test_one_pass_rejects_bad_input(kwargs, match):
         rates.one_pass(**kwargs)
 
 
+SMALL_FLOOR = dict(n=2000, dim=4, batch_size=10, repeats=2, record_every=5,
+                   early_window=(100, 1000), data_seeds=(1,), ill_epochs=5)
+
+
 def test_statistical_floor_oracles():
-    result = rates.statistical_floor(n=2000, dim=4, batch_size=10, repeats=2, gd_epochs=3,
-                                     gd_lrs=(0.5,), sgd_constants=(1.0,), record_every=5,
-                                     early_window=(100, 1000), budgets=(100, 2000, 6000))
+    result = rates.statistical_floor(gd_epochs=3, gd_lrs=(0.5,), sgd_constants=(1.0,),
+                                     budgets=(100, 2000, 6000), **SMALL_FLOOR)
     k = result.sgd_examples[1:]
     np.testing.assert_allclose(result.floor[1:], 0.25 * 4 / (2 * k))
     assert np.isnan(result.floor[0]) and result.window == (50, 2000)
     assert result.gd_examples.tolist() == [0, 2000, 4000, 6000]
-    assert result.gd_lr == 0.5 and result.sgd_constant == 1.0
+    assert result.gd_lr == 0.5 and result.sgd_constant.tolist() == [1.0, 1.0]
+    assert result.sgd_excess.shape == (k.size + 1, 2) and result.sgd_final.shape == (2, 1)
     # Independent oracle: rebuild the data, take one gradient step by hand.
     from coursekit.data import make_linear_regression
     data = make_linear_regression(2000, 4, np.random.default_rng(0), noise=0.5)
@@ -166,18 +170,63 @@ def test_statistical_floor_oracles():
     assert result.gd_at_budgets.tolist() == [result.gd_excess[0], result.gd_excess[1],
                                              result.gd_excess[3]]
     inside = (result.sgd_examples >= 50) & (result.sgd_examples <= 2000)
-    assert result.ratio_range == (result.ratio[inside].min(), result.ratio[inside].max())
+    np.testing.assert_array_equal(result.ratio_range[:, 0], result.ratio[inside].min(axis=0))
+    np.testing.assert_array_equal(result.ratio_range[:, 1], result.ratio[inside].max(axis=0))
+    np.testing.assert_allclose(result.ratio[1:], result.sgd_excess[1:] / result.floor[1:, None])
+    early = (result.sgd_examples >= 100) & (result.sgd_examples <= 1000)
+    np.testing.assert_allclose(result.late_ratio_growth,
+                               result.ratio[-1] / result.ratio[early].min(axis=0))
+    # epochs_to_ols: the first epoch from which batch GD stays within 1.1x of the fit.
+    first = next(e for e in range(4) if np.all(result.gd_excess[e:] <= 1.1 * result.ols_excess)) \
+        if np.any(result.gd_excess <= 1.1 * result.ols_excess) else -1
+    assert result.epochs_to_ols == first
+    assert result.seed_ratios.shape == (1, 2) and result.ill_epochs_to_ols.shape == (4,)
 
 
 def test_statistical_floor_picks_the_grid_best_by_the_same_rule():
-    result = rates.statistical_floor(n=2000, dim=4, batch_size=10, repeats=2, gd_epochs=2,
-                                     record_every=5, early_window=(100, 1000),
-                                     budgets=(100, 2000, 4000))
-    assert result.sgd_final.shape == (3,) and result.gd_final.shape == (4,)
-    assert result.sgd_final[result.sgd_best] == result.sgd_final.min()
+    result = rates.statistical_floor(gd_epochs=2, budgets=(100, 2000, 4000), **SMALL_FLOOR)
+    assert result.sgd_final.shape == (2, 4) and result.gd_final.shape == (4,)
+    for j in range(2):
+        assert result.sgd_final[j, result.sgd_best[j]] == result.sgd_final[j].min()
+        assert result.sgd_excess[-1, j] == result.sgd_final[j, result.sgd_best[j]]
     assert result.gd_final[result.gd_best] == result.gd_final.min()
-    np.testing.assert_array_equal(result.sgd_excess[-1], result.sgd_final[result.sgd_best])
     assert result.gd_excess[1] == result.gd_final[result.gd_best]
+
+
+def test_permuted_least_squares_uses_every_example_once_per_pass():
+    from coursekit.data import make_linear_regression
+    data = make_linear_regression(60, 2, np.random.default_rng(0))
+    problem = rates._PermutedLeastSquares(data.X, data.y)
+    rng = np.random.default_rng(3)
+    passes = [np.concatenate([problem._sample_batch(rng, (2, 3), 10) for _ in range(6)], axis=-1)
+              for _ in range(2)]
+    for order in passes:
+        assert order.shape == (2, 3, 60)
+        # Each trajectory sees every example exactly once in a pass...
+        np.testing.assert_array_equal(np.sort(order, axis=-1),
+                                      np.broadcast_to(np.arange(60), (2, 3, 60)))
+    # ...in its own order, and a new one in the next pass.
+    assert not np.array_equal(passes[0][0, 0], passes[0][0, 1])
+    assert not np.array_equal(passes[0], passes[1])
+    # Sampling with replacement (the default) repeats examples within n draws.
+    default = rates.LeastSquares(data.X, data.y)._sample_batch(rng, (), 60)
+    assert np.unique(default).size < 60
+
+
+def test_permuted_one_pass_equals_a_hand_loop_over_the_same_permutation():
+    # The runner with the permuted problem is SGD over the permutation, example block by block.
+    from coursekit.data import make_linear_regression
+    from coursekit.optimizers import sgd
+    from coursekit.runner import run
+    data = make_linear_regression(40, 3, np.random.default_rng(1), noise=0.5)
+    result = run(rates._PermutedLeastSquares(data.X, data.y), sgd(0.1), np.zeros(3), 4,
+                 batch_size=10, rng=np.random.default_rng(7), keep_path=True)
+    order = np.random.default_rng(7).permuted(np.arange(40))
+    theta = np.zeros(3)
+    for t in range(4):
+        rows = order[10 * t:10 * (t + 1)]
+        theta = theta - 0.1 * data.X[rows].T @ (data.X[rows] @ theta - data.y[rows]) / 10
+    np.testing.assert_allclose(result.theta[-1], theta, rtol=1e-12, atol=1e-14)
 
 
 def test_growing_batch_examples_follow_the_schedule_then_n_per_exact_update():
@@ -202,3 +251,85 @@ def test_growing_batch_examples_follow_the_schedule_then_n_per_exact_update():
         rates.growing_batch(tail=5)
     with pytest.raises(ValueError, match="end before the minibatch reaches n"):
         rates.growing_batch(n=200, dim=3, epochs=2, repeats=2)
+
+
+def test_growing_batch_tunes_each_policy_on_the_grid():
+    result = rates.growing_batch(n=200, dim=3, epochs=20, repeats=2, lrs=(0.25, 0.5, 1.0),
+                                 budgets=(20, 200, 1000))
+    assert result.final_by_lr.shape == (4, 3) and result.lr_at_budgets.shape == (4, 3)
+    best = np.nanargmin(result.final_by_lr, axis=1)
+    np.testing.assert_array_equal(result.best_lr, result.lrs[best])
+    # Batch GD at its best ε: its curve is the exact run at that ε.
+    from coursekit.optimizers import sgd
+    from coursekit.problems import make_least_squares
+    from coursekit.runner import run
+    problem = make_least_squares(200, 3, np.random.default_rng(0), noise=0.5, condition_number=10.0)
+    gd = run(problem, sgd(float(result.best_lr[3])), np.zeros(3), 20)
+    np.testing.assert_allclose(result.excess[3], gd.loss - problem.min_loss, rtol=1e-10)
+    lam = np.linalg.eigvalsh(problem.hessian)
+    assert result.theory_contraction == pytest.approx(
+        np.max((1 - result.best_lr[3] * lam[[0, -1]]) ** 2))
+    with pytest.raises(ValueError, match="below 2/L"):
+        rates.growing_batch(lrs=(0.5, 2.0))
+
+
+def test_expected_excess_matches_a_brute_force_sum():
+    # Oracle: θ_k = Φ(k,0) θ_0 − Σ_j Φ(k,j) ε_j σ ξ_j with Φ(k,j) = Π_{j<i≤k} (1 − ε_i λ):
+    # Var θ_k = σ² Σ_j ε_j² Φ(k,j)², and θ̄_k = (1/k) Σ_{i≤k} θ_i has
+    # Var θ̄_k = σ² Σ_j ε_j² (Σ_{i=j..k} Φ(i,j) / k)², by plain double loops.
+    lam = np.array([0.05, 0.3, 1.2])
+    lr = 0.7 / np.sqrt(np.arange(1, 41))
+    theta0 = np.array([1.0, -2.0, 0.5])
+    sigma = 0.8
+    exact = rates.expected_excess(lam, theta0, lr, sigma, average=True, chunk=7)
+    K = lr.size
+    phi = np.ones((K + 1, K + 1, 3))  # phi[i, j] = Φ(i, j) for i ≥ j
+    for j in range(K + 1):
+        for i in range(j + 1, K + 1):
+            phi[i, j] = phi[i - 1, j] * (1 - lr[i - 1] * lam)
+    for k in (1, 5, 17, 40):
+        mean = phi[k, 0] * theta0
+        var = sigma**2 * sum(lr[j - 1] ** 2 * phi[k, j] ** 2 for j in range(1, k + 1))
+        assert exact.bias_last[k] == pytest.approx(0.5 * np.sum(lam * mean**2), rel=1e-12)
+        assert exact.noise_last[k] == pytest.approx(0.5 * np.sum(lam * var), rel=1e-12)
+        mean_avg = sum(phi[i, 0] for i in range(1, k + 1)) * theta0 / k
+        var_avg = sigma**2 * sum(lr[j - 1] ** 2 * (sum(phi[i, j] for i in range(j, k + 1)) / k) ** 2
+                                 for j in range(1, k + 1))
+        assert exact.bias_average[k] == pytest.approx(0.5 * np.sum(lam * mean_avg**2), rel=1e-12)
+        assert exact.noise_average[k] == pytest.approx(0.5 * np.sum(lam * var_avg), rel=1e-12)
+    assert exact.noise_last[0] == 0.0 and exact.noise_average[0] == 0.0
+    # The chunking does not change the result.
+    whole = rates.expected_excess(lam, theta0, lr, sigma)
+    np.testing.assert_allclose(whole.noise_last, exact.noise_last, rtol=1e-12)
+    assert whole.bias_average is None
+
+
+def test_expected_excess_matches_the_runner_in_monte_carlo():
+    # The closed form against the course's runner on Quadratic with additive noise, 4000 seeds.
+    from coursekit.optimizers import sgd
+    from coursekit.problems import Quadratic
+    from coursekit.runner import run
+    from coursekit.schedules import inverse_sqrt
+    lam = np.array([0.01, 0.1, 1.0])
+    problem = Quadratic(lam, noise=0.7)
+    result = run(problem, sgd(inverse_sqrt(0.5)), np.ones(3), 60, batch_size=1,
+                 rng=np.random.default_rng(0), repeats=4000, average=True)
+    exact = rates.expected_excess(lam, 1.0, 0.5 / np.sqrt(np.arange(1, 61)), 0.7, average=True)
+    for measured, expected in ((result.loss, exact.bias_last + exact.noise_last),
+                               (result.average_loss, exact.bias_average + exact.noise_average)):
+        np.testing.assert_allclose(measured.mean(axis=1)[1:] - problem.min_loss, expected[1:],
+                                   rtol=0.05)
+
+
+def test_expected_excess_rejects_a_step_that_lands_on_one_over_lambda():
+    with pytest.raises(ValueError, match="differ from 1"):
+        rates.expected_excess([0.5, 1.0], 1.0, [1.0, 0.5], 1.0)
+    with pytest.raises(ValueError, match="eigenvalues must be in"):
+        rates.expected_excess([0.0, 1.0], 1.0, [0.5], 1.0)
+
+
+def test_seconds_per_update_returns_positive_marginal_times():
+    result = rates.seconds_per_update(sizes=(100, 1000), steps=(20, 2))
+    assert result["sgd"].shape == (2,) and np.all(result["sgd"] >= 0) and np.all(result["gd"] >= 0)
+    with pytest.raises(TypeError, match="steps must be a pair"):
+        rates.seconds_per_update(steps=5)

@@ -19,7 +19,8 @@ def small():
         work=rates.work_per_update(sizes=(100, 1000, 10_000)),
         one=rates.one_pass(n=20_000, dim=5, n_test=500, batch_size=20),
         floor=rates.statistical_floor(n=2000, dim=4, repeats=2, gd_epochs=3, record_every=5,
-                                      early_window=(100, 1000), budgets=(100, 2000, 6000)),
+                                      early_window=(100, 1000), budgets=(100, 2000, 6000),
+                                      data_seeds=(1,), ill_epochs=5),
         growing=rates.growing_batch(n=200, dim=3, epochs=20, repeats=2, budgets=(20, 200, 1000)),
     )
 
@@ -37,7 +38,8 @@ def test_rates_figure(small):
     assert left.get_xscale() == right.get_yscale() == "log"
     assert left.get_xlabel() == "iteration k"
     assert any("bias" in t for t in _legend(left)) and any("noise term" in t for t in _legend(left))
-    assert sum("control" in t for t in _legend(right)) == 2
+    assert sum("control" in t for t in _legend(right)) == 3
+    assert any("averaged" in t for t in _legend(right))
     assert any("k^(−1)" in t for t in _legend(right))
     convex, strong = small["convex"], small["strong"]
     for j in range(len(convex.noise)):
@@ -46,6 +48,8 @@ def test_rates_figure(small):
     np.testing.assert_array_equal(drawn.lines["bias last"].get_ydata(), convex.bias_last[1:])
     np.testing.assert_array_equal(drawn.lines["noise"].get_ydata(), convex.noise_average[1:, -1])
     np.testing.assert_array_equal(drawn.lines["noise last"].get_ydata(), convex.noise_last[1:, -1])
+    np.testing.assert_array_equal(drawn.lines["noise expected"].get_ydata(),
+                                  convex.expected_noise_average[1:, -1])
     np.testing.assert_array_equal(drawn.lines["strong"].get_ydata(), strong.excess[1:])
     np.testing.assert_array_equal(drawn.lines["strong bias"].get_ydata(), strong.bias[1:])
     np.testing.assert_array_equal(drawn.lines["strong noise"].get_ydata(), strong.noise_term[1:])
@@ -103,7 +107,10 @@ def test_floor_figure(small):
     assert "O(1/k)" in ax.get_title() and ax.get_xlabel() == "examples seen k"
     assert any(f"ε = {fl.gd_lr:g}" in t for t in _legend(ax))
     k = fl.sgd_examples[1:]
-    np.testing.assert_array_equal(drawn.lines["sgd"].get_ydata(), fl.sgd_excess[1:])
+    np.testing.assert_array_equal(drawn.lines["sgd"].get_ydata(), fl.sgd_excess[1:, 0])
+    np.testing.assert_array_equal(drawn.lines["sgd permutation"].get_ydata(), fl.sgd_excess[1:, 1])
+    assert any("with replacement" in t for t in _legend(ax))
+    assert any("permutation" in t for t in _legend(ax))
     np.testing.assert_allclose(drawn.lines["statistical rate"].get_ydata(), 0.25 * 4 / (2 * k))
     np.testing.assert_array_equal(drawn.lines["gd"].get_xdata(), [2000, 4000, 6000])
     assert drawn.lines["gd start"].get_ydata()[0] == fl.gd_excess[0]
@@ -119,7 +126,9 @@ def test_growing_batch_figure(small):
     drawn = figures.growing_batch_figure(g)
     fig, ax = drawn
     assert "growing minibatch" in ax.get_title()
-    assert _legend(ax)[:4] == list(g.labels) and "reaches n" in _legend(ax)[4]
+    assert [t.split(", ε = ")[0] for t in _legend(ax)[:4]] == list(g.labels)
+    assert [t.rsplit("ε = ", 1)[1] for t in _legend(ax)[:4]] == [f"{lr:.3g}" for lr in g.best_lr]
+    assert "reaches n" in _legend(ax)[4]
     for j, line in enumerate(drawn.lines["excess"]):
         np.testing.assert_array_equal(line.get_xdata(), g.examples[j][1:])
         np.testing.assert_array_equal(line.get_ydata(), g.excess[j][1:])

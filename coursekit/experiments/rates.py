@@ -48,12 +48,14 @@ from ..schedules import Schedule, constant, inverse_sqrt, inverse_time
 
 __all__ = [
     "ConvexRateResult",
+    "ExpectedExcess",
     "GrowingBatchResult",
     "OnePassResult",
     "StatisticalFloorResult",
     "StronglyConvexRateResult",
     "WorkResult",
     "convex_rate",
+    "expected_excess",
     "geometric_batch_growth",
     "growing_batch",
     "one_pass",
@@ -94,6 +96,91 @@ def _check_sizes(sizes) -> np.ndarray:
     return arr.astype(np.int64)
 
 
+# -- exact expectations on a diagonal quadratic ------------------------------------
+@dataclass(frozen=True)
+class ExpectedExcess:
+    """E[J(θ_k)] − J* of SGD on a diagonal noisy quadratic, split exactly into bias and noise term.
+
+    bias_last, noise_last : (K+1,) for the last iterate θ_k, k = 0..K
+    bias_average, noise_average : (K+1,) for θ̄_k = (1/k) Σ_{j≤k} θ_j (entry 0: θ_0), or None
+    """
+
+    bias_last: np.ndarray
+    noise_last: np.ndarray
+    bias_average: np.ndarray | None
+    noise_average: np.ndarray | None
+
+
+def expected_excess(eigenvalues, theta0, lr, noise: float, *, average: bool = False,
+                    chunk: int = 16384) -> ExpectedExcess:
+    """Exact E[J(θ_k)] − J* of SGD on J(θ) = ½ Σ_i λ_i θ_i² with gradient noise σξ, ξ ~ N(0, I).
+
+    A closed form, not a simulation: the update of Algorithm 8.1 on this
+    problem (:class:`coursekit.problems.Quadratic` with minibatch size 1) is
+    θ_k,i = a_k,i θ_{k−1},i − ε_k σ ξ_k,i with a_k,i = 1 − ε_k λ_i, linear in θ
+    with additive noise. So each coordinate's mean and variance follow exact
+    recursions: the mean b_k,i = a_k,i b_{k−1},i (the *bias*, the noiseless
+    run), and the variance
+
+        v_k,i = a_k,i² v_{k−1},i + ε_k² σ²   ⇒   v_k,i = P_k,i Σ_{j≤k} ε_j² σ² / P_j,i,
+
+    P_k,i = Π_{j≤k} a_j,i², computed in log space (cumulative logaddexp) so
+    that neither P nor 1/P over- or underflows. Then E[J(θ_k)] − J* =
+    ½ Σ_i λ_i b_k,i² + ½ Σ_i λ_i v_k,i exactly (bias plus noise term).
+
+    With ``average``, the same for θ̄_k = ((k − 1) θ̄_{k−1} + θ_k)/k: its
+    variance needs the covariance c_k = Cov(θ_k, θ̄_k), and the three follow
+
+        Cov(θ_k, θ̄_{k−1}) = a_k c_{k−1},
+        Var θ̄_k = ((k−1)² Var θ̄_{k−1} + 2(k−1) a_k c_{k−1} + v_k) / k²,
+        c_k = ((k−1) a_k c_{k−1} + v_k) / k,
+
+    run as a loop over k (vectorized over i), so keep K to a few thousand.
+    ``lr`` holds ε_1..ε_K; every ε_k λ_i must differ from 1.
+    """
+    lam = check_interval("eigenvalues", eigenvalues, 0.0, np.inf, low_open=True)
+    lam = np.atleast_1d(np.asarray(lam, dtype=float))
+    theta0 = np.broadcast_to(np.asarray(theta0, dtype=float), lam.shape)
+    lr = np.atleast_1d(check_interval("lr", lr, 0.0, np.inf, low_open=True)).astype(float)
+    noise = check_scalar("noise", noise, 0.0, np.inf)
+    chunk = check_int("chunk", chunk, low=1)
+    factors = 1.0 - lr[:, None] * lam
+    if np.any(factors == 0.0):
+        raise ValueError("every eps_k * lambda_i must differ from 1 (the log-space products)")
+    steps = lr.size
+    bias_last, noise_last = np.empty(steps + 1), np.empty(steps + 1)
+    bias_last[0], noise_last[0] = 0.5 * np.sum(lam * theta0**2), 0.0
+    log_p = np.zeros_like(lam)                  # log P_k
+    log_s = np.full_like(lam, -np.inf)          # log Σ_{j≤k} ε_j²σ²/P_j
+    with np.errstate(divide="ignore"):          # σ = 0: log 0 = −inf is the right answer
+        log_noise = np.log((lr * noise) ** 2)
+    for start in range(0, steps, chunk):        # chunks bound the memory, not the result
+        stop = min(start + chunk, steps)
+        log_pk = log_p + np.cumsum(np.log(factors[start:stop] ** 2), axis=0)
+        log_sk = np.logaddexp.accumulate(
+            np.vstack([log_s, log_noise[start:stop, None] - log_pk]), axis=0)[1:]
+        bias_last[start + 1:stop + 1] = 0.5 * np.sum(lam * theta0**2 * np.exp(log_pk), axis=1)
+        noise_last[start + 1:stop + 1] = 0.5 * np.sum(lam * np.exp(log_pk + log_sk), axis=1)
+        log_p, log_s = log_pk[-1], log_sk[-1]
+    if not average:
+        return ExpectedExcess(bias_last, noise_last, None, None)
+    bias_avg, noise_avg = np.empty(steps + 1), np.empty(steps + 1)
+    bias_avg[0], noise_avg[0] = bias_last[0], 0.0
+    mean, mean_avg = theta0.copy(), np.zeros_like(lam)
+    var, var_avg, cov = np.zeros_like(lam), np.zeros_like(lam), np.zeros_like(lam)
+    for k in range(1, steps + 1):
+        a, eps = factors[k - 1], lr[k - 1]
+        mean = a * mean
+        var = a * a * var + (eps * noise) ** 2
+        cross = a * cov                          # Cov(θ_k, θ̄_{k−1})
+        mean_avg = ((k - 1) * mean_avg + mean) / k
+        var_avg = ((k - 1) ** 2 * var_avg + 2 * (k - 1) * cross + var) / k**2
+        cov = ((k - 1) * cross + var) / k
+        bias_avg[k] = 0.5 * np.sum(lam * mean_avg**2)
+        noise_avg[k] = 0.5 * np.sum(lam * var_avg)
+    return ExpectedExcess(bias_last, noise_last, bias_avg, noise_avg)
+
+
 # -- C8: the convex rate ----------------------------------------------------------
 @dataclass(frozen=True)
 class ConvexRateResult:
@@ -111,6 +198,13 @@ class ConvexRateResult:
     slope_total_average, slope_total_last : (S,) the same for the whole excess error
     slope_log_reference : slope of log k/√k itself on ``window``
     constant_lr, slope_constant : ε of a noiseless run at a constant step, and its slope
+    expected_noise_average, expected_noise_last : (R, S) the exact expectation of the noise
+        term (:func:`expected_excess`), which the Monte Carlo mean over ``repeats`` seeds estimates
+    slope_expected_noise_average, slope_expected_noise_last : their slopes (the same for every σ)
+    slope_expected_total_average : (S,) slope of the exact E[J(θ̄_k)] − J*
+    narrow_smallest_curvature : λ_min of a narrower spectrum (same d, up to 1)
+    slope_expected_noise_narrow_average, slope_expected_noise_narrow_last : the noise term's
+        exact slopes on that spectrum: the log k depends on how far the curvatures spread
     window : (k_min, k_max);  eigenvalues : (d,);  lr0 : ε_0;  repeats : seeds
     """
 
@@ -131,6 +225,14 @@ class ConvexRateResult:
     slope_log_reference: float
     constant_lr: float
     slope_constant: float
+    expected_noise_average: np.ndarray
+    expected_noise_last: np.ndarray
+    slope_expected_noise_average: float
+    slope_expected_noise_last: float
+    slope_expected_total_average: np.ndarray
+    narrow_smallest_curvature: float
+    slope_expected_noise_narrow_average: float
+    slope_expected_noise_narrow_last: float
     window: tuple
     eigenvalues: np.ndarray
     lr0: float
@@ -144,6 +246,7 @@ def convex_rate(
     constant_lr: float = 0.5,
     dim: int = 24,
     smallest_curvature: float = 1e-6,
+    narrow_smallest_curvature: float = 1e-2,
     steps: int = 5000,
     repeats: int = 16,
     record_every: int = 5,
@@ -179,7 +282,13 @@ def convex_rate(
     approach to stochastic programming", eqs. 2.18-2.24), has the same two
     terms: the first is the bias, ∝ 1/√k; the second the noise, ∝ log k/√k.
 
-    Slopes are fitted by :func:`coursekit.analysis.loglog_slope` on ``window``.
+    That bound is for the ε-weighted average Σ_j ε_j θ_j / Σ_j ε_j; the runner
+    (and this experiment) averages uniformly, θ̄_k = (1/k) Σ_j θ_j.
+
+    The Monte Carlo means over ``repeats`` seeds are one draw; the exact
+    expectation of both terms (:func:`expected_excess`) is computed alongside,
+    also on a spectrum from ``narrow_smallest_curvature`` to 1. Slopes are
+    fitted by :func:`coursekit.analysis.loglog_slope` on ``window``.
     """
     noise = _check_levels("noise", noise)
     lr0 = check_scalar("lr0", lr0, 0.0, 1.0, low_open=True)
@@ -187,6 +296,9 @@ def convex_rate(
     dim = check_int("dim", dim, low=2)
     smallest_curvature = check_scalar("smallest_curvature", smallest_curvature, 0.0, 1.0,
                                       low_open=True, high_open=True)
+    narrow_smallest_curvature = check_scalar("narrow_smallest_curvature",
+                                             narrow_smallest_curvature, 0.0, 1.0,
+                                             low_open=True, high_open=True)
     steps = check_int("steps", steps, low=10)
     repeats = check_int("repeats", repeats, low=1)
     record_every = check_int("record_every", record_every, low=1)
@@ -223,6 +335,15 @@ def convex_rate(
     def slope(values):
         return loglog_slope(k, values, *window)
 
+    # The exact expectation at σ = 1 (the noise term scales like σ²), on the record grid.
+    lrs = np.asarray(schedule(np.arange(1, steps + 1)), dtype=float)
+    exact = expected_excess(eigenvalues, 0.0, lrs, 1.0, average=True)
+    narrow = expected_excess(np.geomspace(narrow_smallest_curvature, 1.0, dim), 0.0, lrs, 1.0,
+                             average=True)
+    sigma2 = noise[None, :] ** 2
+    expected_avg = exact.noise_average[k][:, None] * sigma2
+    expected_last = exact.noise_last[k][:, None] * sigma2
+
     return ConvexRateResult(
         steps=k,
         noise=noise,
@@ -241,6 +362,14 @@ def convex_rate(
         slope_log_reference=slope(np.log(k_pos) / np.sqrt(k_pos)),
         constant_lr=constant_lr,
         slope_constant=slope(constant_run.loss - noiseless.min_loss),
+        expected_noise_average=expected_avg,
+        expected_noise_last=expected_last,
+        slope_expected_noise_average=slope(exact.noise_average[k]),
+        slope_expected_noise_last=slope(exact.noise_last[k]),
+        slope_expected_total_average=np.atleast_1d(slope(bias_avg[:, None] + expected_avg)),
+        narrow_smallest_curvature=narrow_smallest_curvature,
+        slope_expected_noise_narrow_average=slope(narrow.noise_average[k]),
+        slope_expected_noise_narrow_last=slope(narrow.noise_last[k]),
         window=window,
         eigenvalues=eigenvalues,
         lr0=lr0,
@@ -257,8 +386,12 @@ class StronglyConvexRateResult:
     excess : (R,)   J(θ_k) − J*, mean over seeds, main schedule
     bias : (R,)     the noiseless run from θ_0;  noise_term : (R,) the run from θ* (mean over seeds)
     slope, slope_bias, slope_noise : fitted log-log slopes of those three over ``window``
-    control_labels : 2 names;  control_excess : (R, 2);  control_slopes : (2,)
-        the same problem with ε_k = c_small/(μ(k + k_0)) and with ε_k = sqrt_lr0/√k
+    control_labels : 3 names;  control_excess : (R, 3);  control_slopes : (3,)
+        the same problem with ε_k = c_small/(μ(k + k_0)) (last iterate), ε_k = sqrt_lr0/√k
+        (last iterate) and ε_k = sqrt_lr0/√k with the average θ̄_k = (1/k) Σ θ_j
+    expected_small_slope : slope of the exact E[J(θ_k)] − J* of the c_small control on ``window``
+    late_window, expected_small_late_slope : the same on a late window (up to ``late_steps``)
+    small_asymptote : −2 c_small λ_min/μ = −2 c_small, the slope it tends to as k → ∞
     mu, L, offset (k_0 = L/μ), small_constant (c_small), sqrt_lr0, noise, repeats, window
     """
 
@@ -273,6 +406,10 @@ class StronglyConvexRateResult:
     control_labels: tuple
     control_excess: np.ndarray
     control_slopes: np.ndarray
+    expected_small_slope: float
+    late_window: tuple
+    expected_small_late_slope: float
+    small_asymptote: float
     window: tuple
     mu: float
     L: float
@@ -294,6 +431,7 @@ def strongly_convex_rate(
     repeats: int = 16,
     record_every: int = 5,
     window=(50, 5000),
+    late_steps: int = 100_000,
     seed: int = 0,
 ) -> StronglyConvexRateResult:
     """Excess error of SGD with ε_k = 1/(μ(k + k_0)) on a strongly convex quadratic (claim C8).
@@ -309,8 +447,19 @@ def strongly_convex_rate(
     large-scale machine learning", Theorem 4.7), while its bias falls like
     (k_0/k)² in J. The bound needs c > 1/2: with cλ < 1/2 a direction decays
     only like k^(−2cλ) (Nemirovski et al., 2009, section 1), hence the control
-    c = ``small_constant``; the other control, ε_0/√k, leaves a noise floor
-    ∝ ε_k, i.e. O(1/√k).
+    c = ``small_constant``. Within a finite window that control shows a mixture
+    of directions (those with 2cλ/μ > 1 fall like 1/k), so its slope drifts
+    towards −2c_small (λ = μ) only slowly: the exact expectation
+    (:func:`expected_excess`) gives its slope on ``window`` and on
+    [``late_steps``/10, ``late_steps``].
+
+    The other controls use ε_0/√k, which needs no μ. For the last iterate it
+    leaves a noise floor ∝ ε_k, i.e. O(1/√k). For the uniform average θ̄_k it
+    gives O(1/k) without knowing μ: averaging turns the noise term of each
+    direction into that of a running mean (Polyak & Juditsky, 1992,
+    "Acceleration of stochastic approximation by averaging"; Bach & Moulines,
+    2011, "Non-asymptotic analysis of stochastic approximation algorithms for
+    machine learning"). So the 1/(μk) step is what the *last* iterate needs.
 
     Bias and noise term are split as in :func:`convex_rate`.
     """
@@ -324,6 +473,7 @@ def strongly_convex_rate(
     repeats = check_int("repeats", repeats, low=1)
     record_every = check_int("record_every", record_every, low=1)
     window = _check_window(window, steps)
+    late_steps = check_int("late_steps", late_steps, low=10 * window[1])
     seed = check_int("seed", seed, low=0)
 
     eigenvalues = np.geomspace(mu, 1.0, dim)
@@ -333,22 +483,31 @@ def strongly_convex_rate(
     schedule = inverse_time(1.0 / (mu * offset), offset)
     theta0 = np.ones(dim)
 
-    def noisy(sched, start):
+    def noisy(sched, start, average=False):
         result = run(problem, sgd(sched), start, steps, batch_size=1,
-                     rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
-        return (result.loss - problem.min_loss).mean(axis=1), result.steps
+                     rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every,
+                     average=average)
+        loss = result.average_loss if average else result.loss
+        return (loss - problem.min_loss).mean(axis=1), result.steps
 
     excess, k = noisy(schedule, theta0)
     noise_term, _ = noisy(schedule, problem.minimizer)
     bias = run(noiseless, sgd(schedule), theta0, steps, record_every=record_every).loss
     bias = bias - noiseless.min_loss
+    small = inverse_time(small_constant / (mu * offset), offset)
     controls = (
-        (f"ε_k = {small_constant:g}/(μ(k + k0))",
-         inverse_time(small_constant / (mu * offset), offset)),
-        (f"ε_k = {sqrt_lr0:g}/√k", inverse_sqrt(sqrt_lr0)),
+        (f"ε_k = {small_constant:g}/(μ(k + k0)), last iterate", small, False),
+        (f"ε_k = {sqrt_lr0:g}/√k, last iterate", inverse_sqrt(sqrt_lr0), False),
+        (f"ε_k = {sqrt_lr0:g}/√k, averaged iterate", inverse_sqrt(sqrt_lr0), True),
     )
-    control_excess = np.stack([noisy(sched, theta0)[0] for _, sched in controls], axis=1)
+    control_excess = np.stack([noisy(sched, theta0, avg)[0] for _, sched, avg in controls],
+                              axis=1)
     lr = np.asarray(schedule(np.maximum(k, 1)), dtype=float)
+    # The c_small control in exact expectation, far beyond the simulated window.
+    late = np.arange(late_steps + 1)
+    exact = expected_excess(eigenvalues, theta0, np.asarray(small(late[1:]), dtype=float), noise)
+    exact_small = exact.bias_last + exact.noise_last
+    late_window = (late_steps // 10, late_steps)
     return StronglyConvexRateResult(
         steps=k,
         lr=lr,
@@ -358,9 +517,13 @@ def strongly_convex_rate(
         slope=loglog_slope(k, excess, *window),
         slope_bias=loglog_slope(k, bias, *window),
         slope_noise=loglog_slope(k, noise_term, *window),
-        control_labels=tuple(label for label, _ in controls),
+        control_labels=tuple(label for label, _, _ in controls),
         control_excess=control_excess,
         control_slopes=np.atleast_1d(loglog_slope(k, control_excess, *window)),
+        expected_small_slope=loglog_slope(late, exact_small, *window),
+        late_window=late_window,
+        expected_small_late_slope=loglog_slope(late, exact_small, *late_window),
+        small_asymptote=-2.0 * small_constant * float(eigenvalues[0]) / mu,
         window=window,
         mu=mu,
         L=problem.L,
@@ -435,34 +598,46 @@ def work_per_update(
 
 def seconds_per_update(
     *, sizes=(100, 1000, 10_000, 100_000), batch_size: int = 10, dim: int = 10,
-    steps: int = 10, seed: int = 0,
+    steps=(200, 5), seed: int = 0,
 ) -> dict:
     """Wall-clock seconds per update of SGD and batch GD for each n (side note to C6).
 
-    Machine-dependent, unlike :func:`work_per_update`: returns
+    Machine-dependent, unlike :func:`work_per_update`. The runner evaluates
+    the full training cost J(θ) (a pass over all n examples) at each record,
+    which is not part of an update; so each method is timed on two runs that
+    record only at k = 0 and at the end, of s and 2s updates, and the
+    difference is divided by s: the marginal cost of one update, with the
+    recording cancelled out. ``steps`` = (s for SGD, s for batch GD). Returns
     ``{"sizes", "sgd", "gd"}`` arrays, the median of 3 timings each.
     """
     sizes = _check_sizes(sizes)
     batch_size = check_int("batch_size", batch_size, low=1, high=int(sizes[0]))
     dim = check_int("dim", dim, low=1)
-    steps = check_int("steps", steps, low=1)
+    try:
+        sgd_steps, gd_steps = (check_int("steps", s, low=1) for s in steps)
+    except TypeError:
+        raise TypeError(f"steps must be a pair (SGD updates, batch GD updates), got {steps!r}") from None
     seed = check_int("seed", seed, low=0)
 
-    def clock(fn):
+    def marginal(fn, count):
         times = []
         for _ in range(3):
             start = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - start) / steps)
-        return float(np.median(times))
+            fn(count)
+            middle = time.perf_counter()
+            fn(2 * count)
+            times.append(((time.perf_counter() - middle) - (middle - start)) / count)
+        return max(float(np.median(times)), 0.0)
 
     out = {"sizes": sizes, "sgd": [], "gd": []}
     for n in sizes:
         problem = _work_problem(int(n), dim, seed)
         theta0 = np.zeros(dim)
-        out["sgd"].append(clock(lambda: run(problem, sgd(0.1), theta0, steps, batch_size=batch_size,
-                                            rng=np.random.default_rng(seed), record_every=steps)))
-        out["gd"].append(clock(lambda: run(problem, sgd(0.1), theta0, steps, record_every=steps)))
+        out["sgd"].append(marginal(
+            lambda s: run(problem, sgd(0.1), theta0, s, batch_size=batch_size,
+                          rng=np.random.default_rng(seed), record_every=s), sgd_steps))
+        out["gd"].append(marginal(
+            lambda s: run(problem, sgd(0.1), theta0, s, record_every=s), gd_steps))
     out["sgd"] = np.array(out["sgd"])
     out["gd"] = np.array(out["gd"])
     return out
@@ -585,27 +760,68 @@ def one_pass(
 
 
 # -- C9: the statistical floor ------------------------------------------------------
+class _PermutedLeastSquares(LeastSquares):
+    """Least squares whose minibatches walk through a random permutation of the n examples.
+
+    Sampling *without* replacement: each trajectory draws a permutation of
+    0..n−1 from the runner's rng at the start of every pass and takes its
+    minibatches as consecutive slices, so within a pass every example is used
+    exactly once. (The runner's default, :class:`FiniteSumProblem`, draws
+    with replacement, as Algorithm 8.1 states it.) The position in the pass
+    is state, so make a new instance for every run.
+    """
+
+    def __init__(self, X, y, name=None):
+        super().__init__(X, y, name=name)
+        self._order, self._next = None, 0
+
+    def _sample_batch(self, rng, batch_shape, batch_size):
+        n = self.n_train
+        if batch_size > n:
+            raise ValueError(f"a minibatch of {batch_size} examples does not fit in n = {n}")
+        if self._order is None or self._order.shape[:-1] != tuple(batch_shape) \
+                or self._next + batch_size > n:
+            self._order = rng.permuted(np.broadcast_to(np.arange(n), tuple(batch_shape) + (n,)),
+                                       axis=-1)
+            self._next = 0
+        batch = self._order[..., self._next:self._next + batch_size]
+        self._next += batch_size
+        return batch
+
+
 @dataclass(frozen=True)
 class StatisticalFloorResult:
-    """One-pass SGD and batch GD, each tuned on a small grid, against the rate σ²d/(2k).
+    """One-pass SGD (two data orders) and batch GD, each tuned on a grid, against σ²d/(2k).
 
-    sgd_constants : (C,) c of ε_k = c/(μ(k + k_0)), μ = 1;  sgd_final : (C,) excess after one pass
-    sgd_best : index of the best c;  sgd_examples : (R,);  sgd_excess : (R,) excess
-        ½‖θ_k − θ_true‖² of the best c, mean over seeds
+    sampling : 2 names, the data orders of SGD: with replacement, and one random permutation
+    sgd_constants : (C,) c of ε_t = c/(t + k_0) at update t (μ = 1)
+    sgd_final : (2, C) excess after one pass, per order and c;  sgd_best : (2,) index of the best c
+    sgd_examples : (R,);  sgd_excess : (R, 2) excess ½‖θ − θ_true‖² of each order's best c,
+        mean over seeds
     gd_lrs : (G,) constant ε of batch GD;  gd_final : (G,) excess after one epoch
     gd_best : index of the best ε;  gd_examples : (E+1,);  gd_excess : (E+1,) of the best ε
     floor : (R,) σ²d/(2k) at sgd_examples (nan at k = 0)
-    ratio : (R,) sgd_excess / floor
-    ratio_range, early_ratio_range : (min, max) of ratio over ``window`` and ``early_window``
-    budgets : (B,) examples;  sgd_at_budgets, gd_at_budgets, ratio_at_budgets : (B,)
+    ratio : (R, 2) sgd_excess / floor
+    ratio_range, early_ratio_range : (2, 2) (min, max) of each order's ratio over ``window``
+        and ``early_window``;  late_ratio_growth : (2,) ratio at the end over its minimum
+        on the early window (> 1: the ratio grows late in the pass)
+    budgets : (B,) examples;  sgd_at_budgets, ratio_at_budgets : (B, 2);  gd_at_budgets : (B,)
         at the last record with ≤ budget examples (SGD stops after one pass)
     ols_excess : ½‖θ̂_OLS − θ_true‖², the least-squares fit on all n examples
-    n, dim, noise, batch_size, offset, repeats
+    epochs_to_ols : epochs of the best batch GD until its excess is ≤ ols_tolerance × ols_excess
+    data_seeds : (S,) other draws of the data;  seed_ratios : (S, 2) each order's ratio to
+        σ²d/(2n) at the end of the pass, with the c chosen on ``seed``
+    ill_condition_number : κ of a second design, x ~ N(0, diag(s²)), s² log-spaced from 1 to 1/κ
+    ill_gd_lrs : (G2,);  ill_epochs_to_ols : (G2,) epochs each ε takes to come within
+        ols_tolerance of that design's least-squares fit (−1: not within ill_epochs)
+    ill_ols_excess : ½(θ̂ − θ_true)ᵀ diag(s²)(θ̂ − θ_true) of that fit
+    n, dim, noise, batch_size, offset, repeats, ols_tolerance, ill_epochs
     """
 
+    sampling: tuple
     sgd_constants: np.ndarray
     sgd_final: np.ndarray
-    sgd_best: int
+    sgd_best: np.ndarray
     sgd_examples: np.ndarray
     sgd_excess: np.ndarray
     gd_lrs: np.ndarray
@@ -615,8 +831,9 @@ class StatisticalFloorResult:
     gd_excess: np.ndarray
     floor: np.ndarray
     ratio: np.ndarray
-    ratio_range: tuple
-    early_ratio_range: tuple
+    ratio_range: np.ndarray
+    early_ratio_range: np.ndarray
+    late_ratio_growth: np.ndarray
     window: tuple
     early_window: tuple
     budgets: np.ndarray
@@ -624,16 +841,26 @@ class StatisticalFloorResult:
     gd_at_budgets: np.ndarray
     ratio_at_budgets: np.ndarray
     ols_excess: float
+    epochs_to_ols: int
+    data_seeds: np.ndarray
+    seed_ratios: np.ndarray
+    ill_condition_number: float
+    ill_gd_lrs: np.ndarray
+    ill_epochs_to_ols: np.ndarray
+    ill_ols_excess: float
     n: int
     dim: int
     noise: float
     batch_size: int
     offset: float
     repeats: int
+    ols_tolerance: float
+    ill_epochs: int
 
     @property
-    def sgd_constant(self) -> float:
-        return float(self.sgd_constants[self.sgd_best])
+    def sgd_constant(self) -> np.ndarray:
+        """(2,) the best c of each data order."""
+        return self.sgd_constants[self.sgd_best]
 
     @property
     def gd_lr(self) -> float:
@@ -658,12 +885,21 @@ def _check_example_window(name: str, window, high: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _first_within(values: np.ndarray, threshold: float) -> int:
+    """Index of the first entry from which ``values`` stays ≤ threshold (−1 if never)."""
+    above = np.nonzero(~(values <= threshold))[0]
+    if above.size == 0:
+        return 0
+    return int(above[-1] + 1) if above[-1] + 1 < values.size else -1
+
+
 def statistical_floor(
     *, n: int = 20_000, dim: int = 20, noise: float = 0.5, batch_size: int = 10,
-    offset: float = 2.0, sgd_constants=(0.5, 1.0, 2.0), gd_lrs=(0.25, 0.5, 1.0, 1.5),
-    gd_epochs: int = 5, repeats: int = 8, record_every: int = 20, window=None,
-    early_window=(1000, 10_000), budgets=(200, 2000, 10_000, 20_000, 40_000, 100_000),
-    seed: int = 0,
+    offset: float = 2.0, sgd_constants=(0.5, 1.0, 2.0, 4.0), gd_lrs=(0.25, 0.5, 1.0, 1.5),
+    gd_epochs: int = 5, repeats: int = 8, record_every: int = 50, window=None,
+    early_window=(1000, 10_000), budgets=(500, 2000, 10_000, 20_000, 40_000, 100_000),
+    data_seeds=(1, 2, 3), ols_tolerance: float = 1.1, ill_condition_number: float = 100.0,
+    ill_gd_lrs=(0.5, 1.0, 1.5, 1.8), ill_epochs: int = 150, seed: int = 0,
 ) -> StatisticalFloorResult:
     """One-pass SGD next to the statistical rate, and batch GD at equal examples (claim C9).
 
@@ -678,13 +914,23 @@ def statistical_floor(
     complexity of stochastic convex optimization"), which covers SGD, a
     biased estimator. Here k counts examples, not updates.
 
-    Both methods are tuned on a small grid by the same rule, the excess error
-    after n examples (one pass of SGD, one update of batch GD):
-    SGD with minibatches of m and ε_k = c/(μ(k + k_0)), μ = 1, for
-    c in ``sgd_constants``, one pass (n/m updates), ``repeats`` seeds (all
-    constants in one batched run); batch GD with constant ε in ``gd_lrs`` for
-    ``gd_epochs`` updates of n examples each. ``window`` defaults to the
-    whole pass.
+    SGD runs one pass (n/m updates of m examples) in two data orders:
+    minibatches drawn with replacement (Algorithm 8.1 as stated; late in the
+    pass it reuses examples and never sees others), and one random
+    permutation (:class:`_PermutedLeastSquares`: every example exactly once,
+    which for i.i.d. data is the same as fresh examples from the
+    population). Both orders and batch GD are tuned by the same rule, the
+    excess error after n examples: SGD with ε_t = c/(t + k_0) for c in
+    ``sgd_constants`` (all c in one batched run, ``repeats`` seeds), batch GD
+    with constant ε in ``gd_lrs`` (one update of n examples), run for
+    ``gd_epochs``. ``window`` defaults to the whole pass.
+
+    Two checks of how far this one setting carries. ``data_seeds``: other
+    draws of the data, SGD in both orders at the c chosen here. And the
+    conditioning: x ~ N(0, I) makes ε = 1 a Newton step for batch GD, so it
+    reaches the least-squares fit in about two epochs; on a design with
+    condition number ``ill_condition_number`` the same method, at each ε of
+    ``ill_gd_lrs``, is followed for up to ``ill_epochs`` epochs.
     """
     n = check_int("n", n, low=100)
     dim = check_int("dim", dim, low=1, high=n // 10)
@@ -697,49 +943,90 @@ def statistical_floor(
     repeats = check_int("repeats", repeats, low=1)
     record_every = check_int("record_every", record_every, low=1)
     budgets = _check_sizes(budgets)
+    data_seeds = np.atleast_1d(np.asarray(data_seeds, dtype=np.int64))
+    for s in data_seeds:
+        check_int("data_seeds", int(s), low=0)
+    ols_tolerance = check_scalar("ols_tolerance", ols_tolerance, 1.0, np.inf, low_open=True)
+    ill_condition_number = check_scalar("ill_condition_number", ill_condition_number, 1.0, 1e6)
+    ill_gd_lrs = _check_levels("ill_gd_lrs", ill_gd_lrs)
+    ill_epochs = check_int("ill_epochs", ill_epochs, low=1)
     seed = check_int("seed", seed, low=0)
     steps = n // batch_size
     total = steps * batch_size
     window = _check_example_window("window", (record_every * batch_size, total)
                                    if window is None else window, total)
     early_window = _check_example_window("early_window", early_window, total)
+    sampling = ("with replacement", "without replacement (one random permutation)")
+    theta0 = np.zeros(dim)
+
+    def one_pass_sgd(data, constants, data_seed, every):
+        """Mean excess (R, C) of one pass in each order, and the examples seen."""
+        out = []
+        for j, problem in enumerate((LeastSquares(data.X, data.y),
+                                     _PermutedLeastSquares(data.X, data.y))):
+            # Each record costs a full pass over the data (the runner's J(θ)): few records.
+            result = run(problem, sgd(inverse_time(constants / offset, offset)), theta0, steps,
+                         batch_size=batch_size, rng=np.random.default_rng([data_seed, 1, j]),
+                         repeats=repeats, record_every=every, keep_path=True)
+            diff = result.theta - data.theta_true   # ½‖θ − θ_true‖²: the excess for Σ = I
+            out.append(0.5 * np.sum(diff * diff, axis=-1).mean(axis=1))
+        return np.stack(out), result.examples_seen.astype(np.int64)
 
     data = make_linear_regression(n, dim, np.random.default_rng(seed), noise=noise)
     problem = LeastSquares(data.X, data.y, name=f"linear regression n={n} d={dim}")
     theta_true = data.theta_true
+    sgd_all, sgd_examples = one_pass_sgd(data, sgd_constants, seed, record_every)  # (2, R, C)
+    sgd_best = np.argmin(sgd_all[:, -1], axis=1)
+    sgd_excess = np.stack([sgd_all[j, :, c] for j, c in enumerate(sgd_best)], axis=1)  # (R, 2)
 
-    def excess(path):  # ½‖θ − θ_true‖², the population excess error for Σ = I
+    def excess(path):
         diff = path - theta_true
         return 0.5 * np.sum(diff * diff, axis=-1)
 
-    theta0 = np.zeros(dim)
-    # One batched run over the constants c: ε_k = (c/k_0)/(1 + k/k_0) = c/(k + k_0).
-    stochastic = run(problem, sgd(inverse_time(sgd_constants / offset, offset)), theta0, steps,
-                     batch_size=batch_size, rng=np.random.default_rng([seed, 1]),
-                     repeats=repeats, record_every=record_every, keep_path=True)
-    sgd_examples = stochastic.examples_seen.astype(np.int64)
-    sgd_all = excess(stochastic.theta).mean(axis=1)          # (R, C)
-    sgd_best = int(np.argmin(sgd_all[-1]))
-    sgd_excess = sgd_all[:, sgd_best]
     batch = run(problem, sgd(gd_lrs), theta0, gd_epochs, keep_path=True)
     gd_examples = batch.examples_seen.astype(np.int64)
     gd_all = excess(batch.theta)                            # (E+1, G)
     gd_best = int(np.argmin(gd_all[1]))
     gd_excess = gd_all[:, gd_best]
+    ols_excess = float(excess(problem.minimizer))
 
     floor = np.full(sgd_examples.shape, np.nan)
     seen = sgd_examples > 0
     floor[seen] = noise**2 * dim / (2.0 * sgd_examples[seen])
-    ratio = np.full(sgd_examples.shape, np.nan)
-    ratio[seen] = sgd_excess[seen] / floor[seen]
+    ratio = np.full(sgd_excess.shape, np.nan)
+    ratio[seen] = sgd_excess[seen] / floor[seen, None]
 
     def ratio_range(lo, hi):
         inside = (sgd_examples >= lo) & (sgd_examples <= hi)
-        return float(ratio[inside].min()), float(ratio[inside].max())
+        return np.stack([ratio[inside].min(axis=0), ratio[inside].max(axis=0)], axis=1)
+
+    early = ratio_range(*early_window)
+    seed_ratios = []
+    for s in data_seeds:
+        other = make_linear_regression(n, dim, np.random.default_rng(int(s)), noise=noise)
+        curves, _ = one_pass_sgd(other, sgd_constants[sgd_best], int(s), steps)  # (2, 2, 2)
+        seed_ratios.append([curves[j, -1, j] / floor[-1] for j in range(2)])
+
+    # The same batch GD on a design with condition number κ (population Hessian diag(s²)).
+    scales = np.sqrt(np.geomspace(1.0, 1.0 / ill_condition_number, dim))
+    ill = make_linear_regression(n, dim, np.random.default_rng([seed, 2]), noise=noise,
+                                 feature_scales=scales)
+    ill_problem = LeastSquares(ill.X, ill.y)
+    ill_run = run(ill_problem, sgd(ill_gd_lrs), theta0, ill_epochs, keep_path=True)
+
+    def ill_excess(path):
+        diff = path - ill.theta_true
+        return 0.5 * np.sum(scales**2 * diff * diff, axis=-1)
+
+    ill_ols = float(ill_excess(ill_problem.minimizer))
+    ill_curves = ill_excess(ill_run.theta)                  # (E2+1, G2)
+    ill_epochs_to_ols = np.array([_first_within(ill_curves[:, g], ols_tolerance * ill_ols)
+                                  for g in range(ill_gd_lrs.size)], dtype=np.int64)
 
     return StatisticalFloorResult(
+        sampling=sampling,
         sgd_constants=sgd_constants,
-        sgd_final=sgd_all[-1],
+        sgd_final=sgd_all[:, -1],
         sgd_best=sgd_best,
         sgd_examples=sgd_examples,
         sgd_excess=sgd_excess,
@@ -751,20 +1038,30 @@ def statistical_floor(
         floor=floor,
         ratio=ratio,
         ratio_range=ratio_range(*window),
-        early_ratio_range=ratio_range(*early_window),
+        early_ratio_range=early,
+        late_ratio_growth=ratio[-1] / early[:, 0],
         window=window,
         early_window=early_window,
         budgets=budgets,
         sgd_at_budgets=_at_budgets(sgd_examples, sgd_excess, budgets),
         gd_at_budgets=_at_budgets(gd_examples, gd_excess, budgets),
         ratio_at_budgets=_at_budgets(sgd_examples, ratio, np.minimum(budgets, total)),
-        ols_excess=float(excess(problem.minimizer)),
+        ols_excess=ols_excess,
+        epochs_to_ols=_first_within(gd_excess, ols_tolerance * ols_excess),
+        data_seeds=data_seeds,
+        seed_ratios=np.array(seed_ratios).reshape(data_seeds.size, 2),
+        ill_condition_number=ill_condition_number,
+        ill_gd_lrs=ill_gd_lrs,
+        ill_epochs_to_ols=ill_epochs_to_ols,
+        ill_ols_excess=ill_ols,
         n=n,
         dim=dim,
         noise=noise,
         batch_size=batch_size,
         offset=offset,
         repeats=repeats,
+        ols_tolerance=ols_tolerance,
+        ill_epochs=ill_epochs,
     )
 
 
@@ -805,14 +1102,20 @@ class GrowingBatchResult:
     growth sampled with replacement even at m_k = n; batch GD)
     examples : tuple of 4 (R_i,) arrays;  excess : tuple of 4 (R_i,) arrays (mean over seeds)
     updates : tuple of 4 (R_i,) update counts k
-    budgets : (B,) examples;  at_budgets : (4, B) excess at the last record within each budget
+    budgets : (B,) examples;  at_budgets : (4, B) excess at the last record within each budget,
+        each policy at its best ε *for that budget* (the same rule, applied per budget)
+    lr_at_budgets : (4, B) that ε
     updates_at_budgets : (4, B) updates taken within each budget
     switch_update : updates made with minibatches (m_k < n) before the exact gradients
     switch_examples : examples those updates touched
     contraction : (4,) per-update factor of J − J* fitted over the last ``tail`` updates
         (:func:`coursekit.analysis.geometric_rate`): < 1 means linear convergence
-    theory_contraction : (1 − ε μ)², the factor of batch GD's slowest direction
-    n, lr, small_batch, growth_rate, tail
+    theory_contraction : max((1 − ε μ)², (1 − ε L)²) at batch GD's ε, its worst direction
+    lrs : (G,) the grid of constant ε;  final_by_lr : (4, G) each policy's excess at the end
+        of the budget for each ε (mean over seeds; nan if it diverged)
+    best_lr : (4,) the ε each policy got by the rule (lowest ``final_by_lr``); the curves above
+        are at that ε
+    n, small_batch, growth_rate, tail, mu, L
     """
 
     labels: tuple
@@ -821,32 +1124,41 @@ class GrowingBatchResult:
     updates: tuple
     budgets: np.ndarray
     at_budgets: np.ndarray
+    lr_at_budgets: np.ndarray
     updates_at_budgets: np.ndarray
     switch_update: int
     switch_examples: int
     contraction: np.ndarray
     theory_contraction: float
+    lrs: np.ndarray
+    final_by_lr: np.ndarray
+    best_lr: np.ndarray
     n: int
-    lr: float
     small_batch: int
     growth_rate: float
     tail: int
+    mu: float
+    L: float
 
 
 def growing_batch(
     *, n: int = 2000, dim: int = 10, condition_number: float = 10.0, noise: float = 0.5,
-    lr: float = 0.5, small_batch: int = 10, growth_rate: float = 1.1, epochs: int = 100,
-    repeats: int = 8, tail: int = 30, budgets=(200, 2000, 20_000, 80_000, 200_000),
-    seed: int = 0,
+    lrs=(1 / 1024, 1 / 256, 1 / 64, 0.25, 0.5, 1.0, 1.5, 1.8, 1.95), small_batch: int = 10,
+    growth_rate: float = 1.1, epochs: int = 40, repeats: int = 8, tail: int = 30,
+    budgets=(200, 2000, 20_000, 40_000, 80_000), seed: int = 0,
 ) -> GrowingBatchResult:
     """Small fixed m, growing m_k and the full batch, at equal examples seen (claim C10).
 
     Least squares (:func:`coursekit.problems.make_least_squares`, L = 1,
-    μ = 1/κ), the same constant ε for all so that only the minibatch policy
-    differs: SGD with m = ``small_batch`` (Algorithm 8.1), batch gradient
-    descent (m = n), and m_k = min(m_0 r^(k−1), n) with m_0 = ``small_batch``
-    (:func:`geometric_batch_growth`). Each runs until it has touched
-    ``epochs`` × n examples.
+    μ = 1/κ), four minibatch policies, each at a constant ε: SGD with
+    m = ``small_batch`` (Algorithm 8.1), batch gradient descent (m = n), and
+    m_k = min(m_0 r^(k−1), n) with m_0 = ``small_batch``
+    (:func:`geometric_batch_growth`), exact once m_k ≥ n or sampled with
+    replacement throughout. Each runs until it has touched ``epochs`` × n
+    examples. Every policy is tuned by the same rule: the ε of the grid
+    ``lrs`` (all in one batched run) with the lowest excess loss at the end
+    of that budget. The grid reaches past 2/(L + μ), batch GD's best
+    constant step on a quadratic.
 
     The growing minibatch converges linearly only if the error of its
     gradient shrinks geometrically (Friedlander & Schmidt, 2012). Minibatches
@@ -855,14 +1167,16 @@ def growing_batch(
     called twice with the same optimizer (SGD at a constant ε has no state
     and no step counter to carry over), first with the schedule m_k while
     m_k < n, then with exact gradients from where the first call stopped.
-    The fourth policy keeps sampling with replacement at m_k = n, to show
+    The third policy keeps sampling with replacement at m_k = n, to show
     the floor that the switch removes.
     """
     n = check_int("n", n, low=10)
     dim = check_int("dim", dim, low=1, high=n)
     condition_number = check_scalar("condition_number", condition_number, 1.0, 1e6)
     noise = check_scalar("noise", noise, 0.0, np.inf, low_open=True)
-    lr = check_scalar("lr", lr, 0.0, 1.0, low_open=True)
+    lrs = _check_levels("lrs", lrs)
+    if np.any(lrs >= 2.0):
+        raise ValueError(f"lrs must be below 2/L = 2 (batch GD diverges beyond), got {lrs.tolist()}")
     small_batch = check_int("small_batch", small_batch, low=1, high=n - 1)
     growth_rate = check_scalar("growth_rate", growth_rate, 1.0, np.inf, low_open=True)
     epochs = check_int("epochs", epochs, low=1)
@@ -876,7 +1190,7 @@ def growing_batch(
                                  condition_number=condition_number)
     theta0 = np.zeros(dim)
     total = epochs * n
-    optimizer = sgd(constant(lr))
+    optimizer = sgd(constant(lrs))   # one batched run over the grid of ε
     growth = geometric_batch_growth(small_batch, growth_rate, n)
     # m_k as the runner rounds it; the minibatch phase is the updates with m_k < n.
     last = int(np.ceil(np.log(n / small_batch) / np.log(growth_rate))) + 2
@@ -887,10 +1201,10 @@ def growing_batch(
         raise ValueError(f"epochs = {epochs} end before the minibatch reaches n: "
                          f"raise epochs above {switch_examples / n:g}")
 
-    def curve(result):  # examples, J − J* (mean over seeds, if any), updates
+    def curve(result):  # examples, J − J* (R, G) (mean over seeds, if any), updates
         excess = result.loss - problem.min_loss
         return (result.examples_seen.astype(np.int64),
-                excess.mean(axis=1) if excess.ndim > 1 else excess, result.steps.astype(np.int64))
+                excess.mean(axis=1) if excess.ndim > 2 else excess, result.steps.astype(np.int64))
 
     def minibatches(m, steps, j, every):
         return curve(run(problem, optimizer, theta0, steps, batch_size=m,
@@ -916,28 +1230,42 @@ def growing_batch(
         ("the same growth, m_k = n drawn with replacement", sampled),
         (f"batch GD, m = n = {n}", batch),
     )
+    by_budget = np.array([_at_budgets(p[0], p[1], budgets) for _, p in policies])  # (4, B, G)
+    if np.any(np.all(np.isnan(by_budget), axis=2)):
+        raise ValueError("a policy diverged at every step size of lrs")
+    best_at = np.nanargmin(by_budget, axis=2)                         # (4, B)
+    final_by_lr = np.array([p[1][-1] for _, p in policies])          # (4, G)
+    if np.any(np.all(np.isnan(final_by_lr), axis=1)):
+        raise ValueError("a policy diverged at every step size of lrs")
+    best = np.nanargmin(final_by_lr, axis=1)
     labels = tuple(label for label, _ in policies)
     examples = tuple(p[0] for _, p in policies)
-    excess = tuple(p[1] for _, p in policies)
+    excess = tuple(p[1][:, b] for (_, p), b in zip(policies, best))
     updates = tuple(p[2] for _, p in policies)
     contraction = np.array([geometric_rate(e, int(k[-1]) - tail, int(k[-1]), steps=k)
                             for e, k in zip(excess, updates)])
+    gd_lr = float(lrs[best[3]])
     return GrowingBatchResult(
         labels=labels,
         examples=examples,
         excess=excess,
         updates=updates,
         budgets=budgets,
-        at_budgets=np.array([_at_budgets(x, e, budgets) for x, e in zip(examples, excess)]),
+        at_budgets=np.take_along_axis(by_budget, best_at[..., None], axis=2)[..., 0],
+        lr_at_budgets=lrs[best_at],
         updates_at_budgets=np.array([_at_budgets(x, k, budgets)
                                      for x, k in zip(examples, updates)]),
         switch_update=switch,
         switch_examples=switch_examples,
         contraction=contraction,
-        theory_contraction=(1.0 - lr * problem.mu) ** 2,
+        theory_contraction=max((1.0 - gd_lr * problem.mu) ** 2, (1.0 - gd_lr * problem.L) ** 2),
+        lrs=lrs,
+        final_by_lr=final_by_lr,
+        best_lr=lrs[best],
         n=n,
-        lr=lr,
         small_batch=small_batch,
         growth_rate=growth_rate,
         tail=tail,
+        mu=problem.mu,
+        L=problem.L,
     )

@@ -57,10 +57,12 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult) -> 
     at the largest σ (solid: averaged iterate, dotted: last iterate), and a
     k^(−1/2) reference. Right (ε_k = 1/(μ(k + k_0))): the excess error J(θ_k) − J*,
     its bias and noise terms, the two control schedules, and a k^(−1)
-    reference. The grey band is the window of the fitted slopes (in the legends).
+    reference; the controls include ε_0/√k with the averaged iterate. The grey
+    band is the window of the fitted slopes (in the legends).
 
     Lines: ``"total"`` (one per σ), ``"bias"``, ``"bias last"``, ``"noise"``,
-    ``"noise last"``, ``"convex reference"`` on the left; ``"strong"``,
+    ``"noise last"``, ``"noise expected"`` (the exact expectation of the averaged
+    iterate's noise term), ``"convex reference"`` on the left; ``"strong"``,
     ``"strong bias"``, ``"strong noise"``, ``"controls"`` (one per control) and
     ``"strong reference"`` on the right.
     """
@@ -90,6 +92,9 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult) -> 
                                       f"(slope {convex.slope_noise_average[j]:.2f})")
     (lines["noise last"],) = ax.plot(k, convex.noise_last[1:, j], color=PALETTE[2], linewidth=1.0,
                                      linestyle=":", label="noise term, last iterate")
+    (lines["noise expected"],) = ax.plot(
+        k, convex.expected_noise_average[1:, j], color=PALETTE[3], linewidth=1.2, linestyle="--",
+        label=f"noise term, exact expectation (slope {convex.slope_expected_noise_average:.2f})")
     lo = convex.window[0]
     i0 = int(np.searchsorted(convex.steps, lo))
     lines["convex reference"] = _reference(ax, k, lo, 1.6 * convex.total_average[i0, -1], -0.5,
@@ -115,8 +120,10 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult) -> 
         k, strong.noise_term[1:], color=PALETTE[5], linewidth=1.2, linestyle="--",
         label=f"  its noise term, on top (slope {strong.slope_noise:.2f})")
     controls = []
+    colors = (PALETTE[3], PALETTE[4], PALETTE[0], PALETTE[1])
     for j, label in enumerate(strong.control_labels):
-        controls += ax.plot(k, strong.control_excess[1:, j], color=PALETTE[3 + j], linewidth=1.4,
+        controls += ax.plot(k, strong.control_excess[1:, j], color=colors[j % len(colors)],
+                            linewidth=1.4,
                             label=f"control {label} (slope {strong.control_slopes[j]:.2f})")
     lines["controls"] = tuple(controls)
     lo = strong.window[0]
@@ -126,9 +133,9 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult) -> 
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("iteration k")
-    ax.set_ylabel("excess error J(θ_k) − J* (last iterate)")
-    ax.set_title(f"Strongly convex (μ = {strong.mu:g}): O(1/k) needs ε_k ≈ 1/(μk)",
-                 fontsize="medium")
+    ax.set_ylabel("excess error J − J* (last iterate unless averaged)")
+    ax.set_title(f"Strongly convex (μ = {strong.mu:g}), O(1/k): the last iterate needs "
+                 "ε_k ≈ 1/(μk),\nthe average of ε_0/√k does not", fontsize="medium")
     ax.legend(fontsize="x-small", loc="lower left", framealpha=0.9)
     ax.grid(True, which="major", alpha=0.3)
     return Drawn(fig, tuple(axes), lines)
@@ -225,8 +232,9 @@ def one_pass_figure(one: OnePassResult) -> Drawn:
 def floor_figure(floor: StatisticalFloorResult) -> Drawn:
     """Excess error against examples seen: tuned SGD, tuned batch GD and the rate σ²d/(2k).
 
-    Lines: ``"sgd"``, ``"statistical rate"`` (σ²d/(2k)), ``"gd"``, ``"gd start"``
-    (batch GD before its first update) and ``"least squares"``.
+    Lines: ``"sgd"`` (minibatches drawn with replacement), ``"sgd permutation"``
+    (one random permutation: each example once), ``"statistical rate"`` (σ²d/(2k)),
+    ``"gd"``, ``"gd start"`` (batch GD before its first update) and ``"least squares"``.
     """
     import matplotlib.pyplot as plt
 
@@ -235,10 +243,13 @@ def floor_figure(floor: StatisticalFloorResult) -> Drawn:
     keep = floor.sgd_examples > 0
     k = floor.sgd_examples[keep]
     lines = {}
+    c = floor.sgd_constant
     (lines["sgd"],) = ax.plot(
-        k, floor.sgd_excess[keep], color=PALETTE[0], linewidth=1.6,
-        label=f"one-pass SGD, m = {floor.batch_size}, ε_t = {floor.sgd_constant:g}/(t + "
-              f"{floor.offset:g}) at update t (best of grid, {floor.repeats} seeds)")
+        k, floor.sgd_excess[keep, 0], color=PALETTE[0], linewidth=1.6,
+        label=f"one-pass SGD, with replacement, ε_t = {c[0]:g}/(t + {floor.offset:g})")
+    (lines["sgd permutation"],) = ax.plot(
+        k, floor.sgd_excess[keep, 1], color=PALETTE[3], linewidth=1.6, linestyle="--",
+        label=f"one-pass SGD, one permutation, ε_t = {c[1]:g}/(t + {floor.offset:g})")
     (lines["statistical rate"],) = ax.plot(k, floor.floor[keep], color="0.3", linestyle="--",
                                            linewidth=1.2, label="σ²d/(2k): Cramér–Rao, minimax")
     gd_keep = floor.gd_examples > 0
@@ -255,7 +266,8 @@ def floor_figure(floor: StatisticalFloorResult) -> Drawn:
     ax.set_yscale("log")
     ax.set_xlabel("examples seen k")
     ax.set_ylabel("excess error ½‖θ − θ_true‖²")
-    ax.set_title("SGD follows the O(1/k) rate; batch GD starts late, then wins", fontsize="medium")
+    ax.set_title(f"O(1/k): SGD (m = {floor.batch_size}, best c of grid, {floor.repeats} seeds) "
+                 "and batch GD, at equal examples", fontsize="medium")
     # Upper right, below batch GD's starting level: the only corner no curve crosses.
     ax.legend(fontsize="x-small", framealpha=0.9, loc="upper right", bbox_to_anchor=(1.0, 0.9))
     ax.grid(True, which="major", alpha=0.3)
@@ -281,7 +293,8 @@ def growing_batch_figure(growing: GrowingBatchResult) -> Drawn:
         keep = ex > 0
         marker, style, color = styles[j % len(styles)]
         excess += ax.plot(ex[keep], growing.excess[j][keep], color=color, linewidth=1.5,
-                          linestyle=style, marker=marker, markersize=2.5, label=label)
+                          linestyle=style, marker=marker, markersize=2.5,
+                          label=f"{label}, ε = {growing.best_lr[j]:.3g}")
     budgets = [ax.axvline(budget, color="0.85", linewidth=0.8, zorder=0) for budget in growing.budgets]
     switch = ax.axvline(growing.switch_examples, color=PALETTE[2], linewidth=0.9, linestyle=":",
                         label=f"m_k reaches n after {growing.switch_update} updates")
@@ -289,7 +302,8 @@ def growing_batch_figure(growing: GrowingBatchResult) -> Drawn:
     ax.set_yscale("log")
     ax.set_xlabel("examples seen")
     ax.set_ylabel("training excess loss J(θ) − J*")
-    ax.set_title(f"A growing minibatch, same constant ε = {growing.lr:g} for all", fontsize="medium")
+    ax.set_title("A growing minibatch; each policy at its ε tuned for the whole budget",
+                 fontsize="medium")
     ax.legend(fontsize="x-small", framealpha=0.9, loc="lower left")
     ax.grid(True, which="major", alpha=0.3)
     return Drawn(fig, ax, {"excess": tuple(excess), "switch": switch, "budgets": tuple(budgets)})
