@@ -146,5 +146,58 @@ def test_linear_schedule_condition_small_budget():
     ks = np.arange(1, r.budget + 1)
     a = np.minimum(ks / r.tau, 1.0)
     assert r.travel_ratio == pytest.approx(((1 - a) + 0.01 * a).sum() / r.budget, rel=1e-12)
+    # The late decay: ε0 up to k0, then linear from ε0 (restarted at its own k = 1) to 1 %.
+    k0 = r.late_start_step
+    assert k0 == round(0.75 * r.budget)
+    j = np.arange(1, r.budget - k0 + 1)
+    b = j / (r.budget - k0)
+    late = np.concatenate([np.ones(k0), (1 - b) + 0.01 * b])
+    assert r.late_travel_ratio == pytest.approx(late.sum() / r.budget, rel=1e-12)
+    assert r.late_excess.shape == (len(r.steps), 3)
+    np.testing.assert_allclose(r.late_ratio, r.late_final / r.constant_final)
+    np.testing.assert_allclose(r.floor_share * r.on_floor, 1.0)
+    assert r.floor_scatter.shape == (3,) and np.all(r.floor_scatter >= 0)
+    # First record within reach_factor x floor, over the budget run and its continuation.
+    for i in range(3):
+        ratio = r.constant_long[:, i] / r.constant_floor[i]
+        first = r.long_steps[np.flatnonzero(ratio <= r.reach_factor)[0]]
+        assert r.floor_reached[i] == pytest.approx(first / r.budget, rel=1e-12)
+    # Best against best: the argmin over the grid of each schedule's final value.
+    for j, finals in enumerate((r.linear_final, r.constant_final, r.late_final)):
+        assert r.best_final[j] == finals.min() and r.best_lr0[j] == r.lr0s[np.argmin(finals)]
     with pytest.raises(ValueError, match="floor_factor"):
         decay.linear_schedule_condition(floor_factor=1)
+    with pytest.raises(ValueError, match=r"reach_factor must be in \(1, inf"):
+        decay.linear_schedule_condition(reach_factor=1.0)
+    with pytest.raises(ValueError, match=r"late_start must be in \(0, 1\)"):
+        decay.linear_schedule_condition(late_start=1.0)
+
+
+def test_constant_lr_averaging_against_a_brute_force_loop():
+    r = decay.constant_lr_averaging(lrs=(0.1, 0.3), steps=200, repeats=2, record_every=20, seed=4)
+    q = decay.noisy_quadratic()
+    rng = np.random.default_rng(4)
+    lrs = np.array([0.1, 0.3])
+    theta = np.full((2, 2, 10), 3.0)
+    total = np.zeros_like(theta)
+    for _ in range(200):
+        theta = theta - lrs[:, None] * (q.eigenvalues * theta + rng.standard_normal((2, 2, 10)))
+        total += theta
+    last = (0.5 * np.sum(q.eigenvalues * theta**2, axis=-1)).mean(axis=0)
+    average = (0.5 * np.sum(q.eigenvalues * (total / 200) ** 2, axis=-1)).mean(axis=0)
+    np.testing.assert_allclose(r.last_final, last, rtol=1e-10)
+    np.testing.assert_allclose(r.average_final, average, rtol=1e-10)
+    np.testing.assert_allclose(r.closed_form, q.stationary_excess_loss(lrs, 1))
+    assert r.average_slope.shape == (2,)
+    with pytest.raises(ValueError, match=r"lrs must be in \(0, 1\)"):
+        decay.constant_lr_averaging(lrs=(0.1, 1.5))
+    with pytest.raises(ValueError, match="steps must be an integer"):
+        decay.constant_lr_averaging(steps=10)
+
+
+def test_schedules_on_run_tracking_theory():
+    r = decay.schedules_on_run(steps=200, repeats=1, record_every=10)
+    lam = np.linspace(1.0, 2.0, 10)
+    assert r.floor_tracking_theory == pytest.approx(np.mean(1.6 * lam / (1.6 * lam - 1)), rel=1e-12)
+    # Below 2ε0μ = 1 the excess of ε0/k decays slower than 1/k: the ratio grows without bound.
+    assert decay.schedules_on_run(lr0=0.4, steps=200, repeats=1, record_every=10).floor_tracking_theory == np.inf

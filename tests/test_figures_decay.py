@@ -19,7 +19,8 @@ def small():
         sums=decay.robbins_monro_sums(n_terms=1000),
         run=decay.schedules_on_run(steps=300, repeats=2),
         linear=decay.linear_schedule_digits(passes=2, batch_size=64, repeats=1, n_records=5),
-        condition=decay.linear_schedule_condition(passes=2, batch_size=64, repeats=1, n_records=10),
+        condition=decay.linear_schedule_condition(lr0s=(1.0, 0.5, 0.25), passes=2, batch_size=64, repeats=1,
+                                                  n_records=10),
         interp=decay.interpolation_control(steps=200, repeats=2, record_every=10),
     )
 
@@ -94,17 +95,32 @@ def test_linear_schedule_figure(small, strict_and_leak_free):
 
 def test_linear_condition_figure(small, strict_and_leak_free):
     r = small["condition"]
-    drawn = figures.linear_condition_figure(r)
+    drawn = figures.linear_condition_figure(r, show=(1.0, 0.25))
     fig, axes = drawn
-    assert len(axes) == len(r.lr0s)
-    _labelled(axes[0])
-    for i, ax in enumerate(axes):
-        assert f"ε0 = {r.lr0s[i]:g}" in ax.get_title() and ax.get_yscale() == "log"
-        np.testing.assert_array_equal(drawn.lines["linear"][i].get_ydata(), r.linear_excess[:, i])
-        np.testing.assert_array_equal(drawn.lines["constant"][i].get_ydata(), r.constant_excess[:, i])
-        assert drawn.lines["floor"][i].get_ydata()[0] == r.constant_floor[i]
-        assert drawn.lines["continued"][i].get_xdata()[-1] == r.floor_factor * r.budget
+    assert len(axes) == 3
+    for ax in axes:
+        _labelled(ax)
+        assert ax.get_yscale() == "log"
+    summary = axes[0]
+    assert summary.get_xscale() == "log" and "best against best" in summary.get_title()
+    # Ticks at the grid's own values, no overlapping minor labels.
+    np.testing.assert_allclose(summary.get_xticks(), r.lr0s)
+    for j, values in enumerate((r.linear_final, r.constant_final, r.late_final)):
+        np.testing.assert_array_equal(drawn.lines["final"][j].get_ydata(), values)
+        assert drawn.lines["best"][j].get_ydata()[0] == r.best_final[j]
+    np.testing.assert_array_equal(drawn.lines["floor final"].get_ydata(), r.constant_floor)
+    for n, i in enumerate((0, 2)):          # the panels of ε0 = 1.0 and 0.25
+        ax = axes[1 + n]
+        assert f"ε0 = {r.lr0s[i]:g}" in ax.get_title()
+        np.testing.assert_array_equal(drawn.lines["linear"][n].get_ydata(), r.linear_excess[:, i])
+        np.testing.assert_array_equal(drawn.lines["constant"][n].get_ydata(), r.constant_excess[:, i])
+        np.testing.assert_array_equal(drawn.lines["late"][n].get_ydata(), r.late_excess[:, i])
+        assert drawn.lines["floor"][n].get_ydata()[0] == r.constant_floor[i]
+        assert drawn.lines["continued"][n].get_xdata()[-1] == r.floor_factor * r.budget
+        assert drawn.lines["linear"][n].axes is ax
     matplotlib.pyplot.close(fig)
+    with pytest.raises(ValueError, match="show must list values of result.lr0s"):
+        figures.linear_condition_figure(r, show=(3.0,))
 
 
 def test_interpolation_figure(small, strict_and_leak_free):

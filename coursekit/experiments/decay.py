@@ -8,13 +8,17 @@ Algorithm 8.1 and eqs. 8.12-8.14. One function per claim of the course:
 - :func:`robbins_monro_sums` and :func:`schedules_on_run` (claim C1): the
   Robbins–Monro conditions Σε_k = ∞ (eq. 8.12) and Σε_k² < ∞ (eq. 8.13),
   and what four schedules actually do on a run;
+- :func:`constant_lr_averaging` (the limit of "ε_k → 0 is needed"): with a
+  constant ε the *average* of the iterates still converges;
 - :func:`interpolation_control` (the limit of claim C2): a least-squares
   problem whose labels have no noise has zero gradient noise at θ*, so
   constant-ε SGD converges there;
 - :func:`linear_schedule_digits` (claim C3): the linear schedule of
   eq. 8.14 with the book's rules of thumb, on the real digits data, and
-  :func:`linear_schedule_condition`: when decaying pays (the constant-ε0
-  run must already sit on its noise floor).
+  :func:`linear_schedule_condition`: when decaying pays (eq. 8.14 keeps only
+  about 0.4 of the travel, so the constant-ε0 run must reach its floor well
+  inside the budget), with a late decay as control and every schedule tuned
+  on the same ε0 grid.
 
 Every function is pure, takes an explicit ``seed`` and runs all its settings
 and seeds as one batched call of :func:`coursekit.runner.run`.
@@ -37,15 +41,17 @@ from ..optimizers import sgd
 from ..problems import LogisticRegression, Quadratic, digits_softmax, make_least_squares
 from ..robbins_monro import RobbinsMonroReport, robbins_monro
 from ..runner import run
-from ..schedules import Schedule, constant, exponential_decay, inverse_k, inverse_sqrt, linear_decay, stack
+from ..schedules import Schedule, constant, exponential_decay, inverse_k, inverse_sqrt, join, linear_decay, stack
 
 __all__ = [
+    "AveragingResult",
     "InterpolationResult",
     "LinearConditionResult",
     "LinearScheduleResult",
     "NoiseFloorResult",
     "RobbinsMonroSums",
     "ScheduleRunResult",
+    "constant_lr_averaging",
     "digits_problem",
     "interpolation_control",
     "linear_schedule_condition",
@@ -292,6 +298,89 @@ def interpolation_control(
     )
 
 
+@dataclass(frozen=True)
+class AveragingResult:
+    """Constant-ε SGD on :func:`noisy_quadratic`: the last iterate against the running average.
+
+    lrs : (S,)                      the constant learning rates ε
+    steps : (R,)                    recorded iterations k
+    last_excess, average_excess : (R, S)
+                                    J(θ_k) − J* and J(θ̄_k) − J*, θ̄_k = (1/k) Σ_{j≤k} θ_j
+                                    (mean of the seeds)
+    last_final, average_final : (S,)   their values at k = K
+    closed_form : (S,)              the closed-form floor of the last iterate
+    last_tail_mean : (S,)           mean J(θ_k) − J* over k in [K/2, K]
+    average_slope : (S,)            log-log slope of J(θ̄_k) − J* over k in [K/10, K]
+    batch_size, repeats, start
+    """
+
+    lrs: np.ndarray
+    steps: np.ndarray
+    last_excess: np.ndarray
+    average_excess: np.ndarray
+    last_final: np.ndarray
+    average_final: np.ndarray
+    closed_form: np.ndarray
+    last_tail_mean: np.ndarray
+    average_slope: np.ndarray
+    batch_size: int
+    repeats: int
+    start: float
+
+
+def constant_lr_averaging(
+    lrs=(0.1, 0.3),
+    steps: int = 20000,
+    repeats: int = 10,
+    batch_size: int = 1,
+    start: float = 3.0,
+    record_every: int = 100,
+    seed: int = 0,
+) -> AveragingResult:
+    """The limit of "SGD needs ε_k → 0": it holds for the last iterate θ_k only.
+
+    Constant-ε SGD (Algorithm 8.1, minibatches of m) runs from θ_0 =
+    ``start``·(1, ..., 1); the runner also records J at the running average
+    θ̄_k = (1/k) Σ_{j≤k} θ_j (Polyak–Ruppert averaging; Polyak & Juditsky,
+    1992; book §8.7.3). On this quadratic θ̄_k − θ* averages the zero-mean
+    noise of the iterates away, so J(θ̄_k) − J* keeps falling roughly like
+    1/k, while J(θ_k) − J* stays at the floor of ε. On a cost that is not
+    quadratic the average settles O(ε) away from θ* instead (Dieuleveut,
+    Durmus & Bach, 2020, Ann. Statist. 48(3)).
+    """
+    lrs = check_interval("lrs", lrs, 0.0, 1.0, low_open=True, high_open=True)
+    if lrs.ndim != 1 or lrs.size < 1:
+        raise ValueError(f"lrs must be a 1-D array of learning rates, got shape {lrs.shape}")
+    steps = check_int("steps", steps, low=100)
+    repeats = check_int("repeats", repeats, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    start = check_scalar("start", start)
+    record_every = check_int("record_every", record_every, low=1, high=steps // 10)
+    seed = check_int("seed", seed, low=0)
+
+    problem = noisy_quadratic()
+    result = run(problem, sgd(lrs), np.full(problem.dim, start), steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every,
+                 average=True)
+    last = (result.loss - problem.min_loss).mean(axis=1)
+    averaged = (result.average_loss - problem.min_loss).mean(axis=1)
+    return AveragingResult(
+        lrs=lrs,
+        steps=result.steps,
+        last_excess=last,
+        average_excess=averaged,
+        last_final=last[-1],
+        average_final=averaged[-1],
+        closed_form=problem.stationary_excess_loss(lrs, batch_size),
+        last_tail_mean=analysis.tail_mean(last, 0.5),
+        average_slope=np.array([analysis.loglog_slope(result.steps, averaged[:, j], k_min=steps / 10, k_max=steps)
+                                for j in range(lrs.size)]),
+        batch_size=batch_size,
+        repeats=repeats,
+        start=start,
+    )
+
+
 # --------------------------------------------------------------------------
 # C1: the Robbins–Monro conditions (eqs. 8.12, 8.13)
 # --------------------------------------------------------------------------
@@ -374,6 +463,10 @@ class ScheduleRunResult:
     floor_tracking : (2,)          mean over k in [K/10, K] of (J(θ_k) − J*) / floor(ε_k)
                                    for ε0/k and ε0/√k, floor(ε) the closed-form floor
                                    of a constant ε: 1 when the run tracks its current floor
+    floor_tracking_theory : float  the k → ∞ value of that ratio for ε0/k, the mean over
+                                   the directions of 2ε0λ_i/(2ε0λ_i − 1) (from the variance
+                                   recursion v_{k+1} = (1 − ε_kλ)²v_k + ε_k²σ² with v_k ∝ 1/k);
+                                   inf when 2ε0μ ≤ 1 (the excess then decays slower than 1/k)
     lr0_small, slope_inverse_k_small, final_inverse_k_small
         ε0/k from ε0 = ``lr0_small`` with 2 ε0 μ < 1 (a separate run, same seed):
         the control of "O(1/k) needs 2 ε0 μ > 1"
@@ -398,6 +491,7 @@ class ScheduleRunResult:
     distance_inverse_k: float
     constant_tail_mean: float
     floor_tracking: np.ndarray
+    floor_tracking_theory: float
     lr0_small: float
     slope_inverse_k_small: float
     final_inverse_k_small: float
@@ -485,6 +579,8 @@ def schedules_on_run(
         distance_inverse_k=float(distance[:, 1].mean()),
         constant_tail_mean=float(analysis.tail_mean(excess[:, 0], 0.5)),
         floor_tracking=tracking,
+        floor_tracking_theory=(float(np.mean(2 * lr0 * problem.eigenvalues / (2 * lr0 * problem.eigenvalues - 1)))
+                               if 2 * lr0 * problem.mu > 1 else float("inf")),
         lr0_small=lr0_small,
         slope_inverse_k_small=float(analysis.loglog_slope(small.steps, small_excess, **window)),
         final_inverse_k_small=float(small_excess[-1]),
@@ -606,73 +702,113 @@ def linear_schedule_digits(
 
 @dataclass(frozen=True)
 class LinearConditionResult:
-    """When does the linear schedule beat a constant ε0? Two ε0, the same budget.
+    """When does the linear schedule beat a constant ε0? A grid of ε0, the same budget.
+
+    Three schedules per ε0, all run for the budget K: eq. 8.14 (τ as in
+    :func:`linear_schedule_digits`, ε_τ = ``final_fraction``·ε0), the constant ε0,
+    and a *late* linear decay: constant ε0 up to k0 = ``late_start``·K, then
+    linear from ε0 to ε_τ over the remaining K − k0 steps (the control that keeps
+    most of the travel and still removes the noise at the end).
 
     lr0s : (P,)                 the initial rates ε0 compared
+    names : tuple of 3 str      ("linear decay (eq. 8.14)", "constant ε0", "late linear decay")
     steps : (R,)                records of the budget run, k = 0..K
-    linear_excess, constant_excess : (R, P)
-                                J(θ_k) − J* with eq. 8.14 and with constant ε0
-                                (mean of the seeds)
-    linear_final, constant_final : (P,)   their values at k = K, the budget
+    linear_excess, constant_excess, late_excess : (R, P)
+                                J(θ_k) − J* of each schedule (mean of the seeds)
+    linear_final, constant_final, late_final : (P,)   their values at k = K
     ratio : (P,)                linear_final / constant_final (< 1: decay pays)
+    late_ratio : (P,)           late_final / constant_final
     constant_late : (P,)        mean J − J* of constant ε0 over k in [0.9 K, K]
     constant_floor : (P,)       the floor of constant ε0: its mean J − J* over
                                 k in [(f − 1) K, f K] of a run continued to
                                 f = ``floor_factor`` times the budget
     on_floor : (P,)             constant_late / constant_floor (≈ 1: on its floor)
+    floor_share : (P,)          constant_floor / constant_late: the part of the
+                                constant run's late error that is floor noise
+    floor_reached : (P,)        k / K of the first record at which the constant run (mean
+                                of the seeds, continued run included) is within
+                                ``reach_factor`` times its floor: < 1 within the budget,
+                                inf if never
+    floor_scatter : (P,)        std / mean of the constant run's records (mean of the
+                                seeds) over the floor window: how far one record of
+                                a run on its floor strays, the noise on ``ratio``
     long_steps : (L,), constant_long : (L, P)   the continued constant run, k = 0..f K
-    travel_ratio : float        Σ_{k≤K} ε_k of eq. 8.14 over K ε0: how much of the
-                                constant run's travel budget the decay keeps
-    tau, budget, passes, batch_size, final_fraction, floor_factor, repeats
+    travel_ratio, late_travel_ratio : float
+                                Σ_{k≤K} ε_k of eq. 8.14 (and of the late decay) over
+                                K ε0: how much of the constant run's travel is kept
+    best_lr0, best_final : (3,) for each schedule of ``names``, the ε0 of the grid
+                                with the lowest J(θ_K) − J* and that value (every
+                                schedule tuned on the same grid by the same rule)
+    best_ratio : float          best linear / best constant
+    tau, budget, late_start_step, passes, batch_size, final_fraction, floor_factor,
+    reach_factor, repeats
     """
 
     lr0s: np.ndarray
+    names: tuple
     steps: np.ndarray
     linear_excess: np.ndarray
     constant_excess: np.ndarray
+    late_excess: np.ndarray
     linear_final: np.ndarray
     constant_final: np.ndarray
+    late_final: np.ndarray
     ratio: np.ndarray
+    late_ratio: np.ndarray
     constant_late: np.ndarray
     constant_floor: np.ndarray
     on_floor: np.ndarray
+    floor_share: np.ndarray
+    floor_reached: np.ndarray
+    floor_scatter: np.ndarray
     long_steps: np.ndarray
     constant_long: np.ndarray
     travel_ratio: float
+    late_travel_ratio: float
+    best_lr0: np.ndarray
+    best_final: np.ndarray
+    best_ratio: float
     tau: int
     budget: int
+    late_start_step: int
     passes: int
     batch_size: int
     final_fraction: float
     floor_factor: int
+    reach_factor: float
     repeats: int
 
 
 def linear_schedule_condition(
-    lr0s=(2.0, 0.5),
+    lr0s=(4.0, 2.0, 0.8, 0.5, 0.25),
     final_fraction: float = 0.01,
     passes: int = 200,
     batch_size: int = 128,
     extra_fraction: float = 0.25,
+    late_start: float = 0.75,
     floor_factor: int = 3,
+    reach_factor: float = 1.2,
     l2: float = 1e-3,
     repeats: int = 2,
     n_records: int = 28,
     seed: int = 0,
 ) -> LinearConditionResult:
-    """Claim C3 with its condition: eq. 8.14 against constant ε0 for several ε0.
+    """Claim C3 with its condition: eq. 8.14 against constant ε0 over a grid of ε0.
 
     For each ε0 in ``lr0s``, the linear schedule (ε_τ = ``final_fraction``·ε0,
-    τ = ``passes``·n/m) and the constant ε0 run side by side for the budget
-    K = (1 + ``extra_fraction``)·τ, all in one batched run (digits, as in
-    :func:`linear_schedule_digits`). The constant runs then continue from
-    θ_K, with the same random stream, to ``floor_factor``·K steps; the mean of
-    the last K of them estimates each constant rate's noise floor.
+    τ = ``passes``·n/m), the constant ε0 and the late linear decay (constant
+    to k0 = ``late_start``·K, then linear to ε_τ at K) run side by side for
+    the budget K = (1 + ``extra_fraction``)·τ, all in one batched run (digits,
+    as in :func:`linear_schedule_digits`). The constant runs then continue
+    from θ_K, with the same random stream, to ``floor_factor``·K steps; the
+    mean of the last K of them estimates each constant rate's noise floor.
 
-    Decaying pays once the constant run sits on its floor within the budget:
-    it trades the noise of a large ε for the smaller floor of the decayed
-    ε_k. While the constant run is still descending, the decay only slows it
-    down (the linear schedule travels Σε_k ≈ 0.4·K ε0 instead of K ε0).
+    Eq. 8.14 with τ ≈ 0.8 K keeps only about 0.4 of the constant run's travel
+    Σε_k, so it pays when the constant run reaches its floor well inside the
+    budget (the decay then removes floor noise); decaying only over the last
+    quarter keeps about 0.88 of the travel and pays at smaller ε0 too. Each
+    schedule is also tuned on the grid by the same rule (lowest J(θ_K) − J*),
+    for a best-against-best comparison.
     """
     lr0s = check_interval("lr0s", lr0s, 0.0, np.inf, low_open=True, high_open=True)
     if lr0s.ndim != 1 or lr0s.size < 1:
@@ -681,7 +817,9 @@ def linear_schedule_condition(
     passes = check_int("passes", passes, low=1)
     batch_size = check_int("batch_size", batch_size, low=1)
     extra_fraction = check_scalar("extra_fraction", extra_fraction, 0.0)
+    late_start = check_scalar("late_start", late_start, 0.0, 1.0, low_open=True, high_open=True)
     floor_factor = check_int("floor_factor", floor_factor, low=2)
+    reach_factor = check_scalar("reach_factor", reach_factor, 1.0, low_open=True)
     repeats = check_int("repeats", repeats, low=1)
     n_records = check_int("n_records", n_records, low=10)
     seed = check_int("seed", seed, low=0)
@@ -691,46 +829,76 @@ def linear_schedule_condition(
         raise ValueError(f"batch_size must be in [1, {problem.n_train}], got {batch_size}")
     tau = max(1, passes * problem.n_train // batch_size)
     budget = tau + int(round(extra_fraction * tau))
+    k0 = int(round(late_start * budget))
+    if not 1 <= k0 < budget:
+        raise ValueError(f"late_start·K must leave at least one decaying step, got k0 = {k0}, K = {budget}")
     every = max(1, budget // n_records)
     while budget % every:        # a record grid that hits K exactly, for the continued run
         every -= 1
+
+    def late_decay(lr0):
+        # Constant ε0 for k ≤ k0, then eq. 8.14 restarted over the last K − k0 steps.
+        return join([constant(lr0), linear_decay(lr0, final_fraction * lr0, budget - k0)], boundaries=[k0])
+
     parts = []
     for lr0 in lr0s:
-        parts += [linear_decay(float(lr0), final_fraction * float(lr0), tau), constant(float(lr0))]
+        lr0 = float(lr0)
+        parts += [linear_decay(lr0, final_fraction * lr0, tau), constant(lr0), late_decay(lr0)]
     rng = np.random.default_rng(seed)
     result = run(problem, sgd(stack(*parts)), np.zeros(problem.dim), budget, batch_size=batch_size,
                  rng=rng, repeats=repeats, record_every=every)
-    excess = (result.loss - min_loss).mean(axis=1)           # (R, 2P)
-    linear, const = excess[:, 0::2], excess[:, 1::2]
+    if result.diverged.any():
+        raise ValueError("a run diverged: lower the largest ε0 in lr0s")
+    excess = (result.loss - min_loss).mean(axis=1)           # (R, 3P)
+    linear, const, late_run = excess[:, 0::3], excess[:, 1::3], excess[:, 2::3]
     # Continue the constant runs from θ_K with the same stream of minibatches.
-    more = run(problem, sgd(lr0s), result.final_theta[:, 1::2], (floor_factor - 1) * budget,
+    more = run(problem, sgd(lr0s), result.final_theta[:, 1::3], (floor_factor - 1) * budget,
                batch_size=batch_size, rng=rng, record_every=every)
     more_excess = (more.loss - min_loss).mean(axis=1)        # (R', P)
     long_steps = np.concatenate([result.steps, budget + more.steps[1:]])
     constant_long = np.concatenate([const, more_excess[1:]])
-    floor = constant_long[long_steps >= (floor_factor - 1) * budget].mean(axis=0)
+    in_floor = long_steps >= (floor_factor - 1) * budget
+    floor = constant_long[in_floor].mean(axis=0)
     late = const[result.steps >= 0.9 * budget].mean(axis=0)
+    within = constant_long <= reach_factor * floor
+    reached = np.where(within.any(axis=0), long_steps[np.argmax(within, axis=0)] / budget, np.inf)
     ks = np.arange(1, budget + 1)
     travel = float(linear_decay(1.0, final_fraction, tau)(ks).sum() / budget)
+    late_travel = float(np.asarray(late_decay(1.0)(ks)).sum() / budget)
+    finals = np.stack([linear[-1], const[-1], late_run[-1]])  # (3, P)
+    best = np.argmin(finals, axis=1)
     return LinearConditionResult(
         lr0s=lr0s,
+        names=("linear decay (eq. 8.14)", "constant ε0", "late linear decay"),
         steps=result.steps,
         linear_excess=linear,
         constant_excess=const,
+        late_excess=late_run,
         linear_final=linear[-1],
         constant_final=const[-1],
+        late_final=late_run[-1],
         ratio=linear[-1] / const[-1],
+        late_ratio=late_run[-1] / const[-1],
         constant_late=late,
         constant_floor=floor,
         on_floor=late / floor,
+        floor_share=floor / late,
+        floor_reached=reached,
+        floor_scatter=constant_long[in_floor].std(axis=0) / floor,
         long_steps=long_steps,
         constant_long=constant_long,
         travel_ratio=travel,
+        late_travel_ratio=late_travel,
+        best_lr0=lr0s[best],
+        best_final=finals[np.arange(3), best],
+        best_ratio=float(finals[0, best[0]] / finals[1, best[1]]),
         tau=tau,
         budget=budget,
+        late_start_step=k0,
         passes=passes,
         batch_size=batch_size,
         final_fraction=final_fraction,
         floor_factor=floor_factor,
+        reach_factor=reach_factor,
         repeats=repeats,
     )

@@ -14,7 +14,8 @@ displays).
   least squares with and without label noise.
 - :func:`linear_schedule_figure` (claim C3): the linear schedule of
   eq. 8.14 against two constant rates on the digits, and
-  :func:`linear_condition_figure`: the same comparison for two ε0.
+  :func:`linear_condition_figure`: eq. 8.14, constant ε0 and a late decay
+  over a grid of ε0, with learning curves for chosen ε0.
 """
 
 from __future__ import annotations
@@ -228,39 +229,83 @@ def interpolation_figure(result: InterpolationResult) -> Drawn:
     return Drawn(fig, ax, {"excess": tuple(lines)})
 
 
-def linear_condition_figure(result: LinearConditionResult) -> Drawn:
-    """Claim C3 and its condition: one panel per ε0, the mean J(θ_k) − J* of eq. 8.14
-    and of constant ε0 up to the budget K, the constant run continued (thin) and
-    its floor estimate (dashed).
+def _null_formatter():
+    from matplotlib.ticker import NullFormatter
 
-    Lines: ``"linear"``, ``"constant"``, ``"continued"`` and ``"floor"``, one per
-    ε0 of ``result.lr0s``.
+    return NullFormatter()
+
+
+def linear_condition_figure(result: LinearConditionResult, show=(2.0, 0.5)) -> Drawn:
+    """Claim C3 and its condition, in 1 + len(``show``) panels.
+
+    Left: J(θ_K) − J* at the budget K against ε0 (log-log) for eq. 8.14, the
+    constant ε0 and the late linear decay, with the constant rate's floor
+    (dashed); each schedule's best ε0 on the grid is circled. Then, one panel
+    per ε0 in ``show`` (each must be in ``result.lr0s``): the mean learning
+    curves up to K, the constant run continued (thin) and its floor (dashed).
+
+    Lines: ``"final"`` (3, one per schedule of ``result.names``), ``"floor
+    final"``, ``"best"`` (3); per shown ε0: ``"linear"``, ``"constant"``,
+    ``"late"``, ``"continued"`` and ``"floor"``.
     """
     check_instance("result", result, LinearConditionResult)
-    n = len(result.lr0s)
-    fig, axes = _subplots(1, n, (5.5 * n, 4.0), sharey=True)
+    show = [float(v) for v in np.atleast_1d(show)]
+    index = []
+    for value in show:
+        hits = np.flatnonzero(np.isclose(result.lr0s, value))
+        if hits.size == 0:
+            raise ValueError(f"show must list values of result.lr0s {result.lr0s.tolist()}, got {value:g}")
+        index.append(int(hits[0]))
+    fig, axes = _subplots(1, 1 + len(show), (4.8 * (1 + len(show)), 4.2))
     axes = tuple(np.atleast_1d(axes))
-    linear, const, continued, floor = [], [], [], []
-    for i, (ax, lr0) in enumerate(zip(axes, result.lr0s)):
-        after = result.long_steps >= result.budget
+    colors = (PALETTE[0], PALETTE[1], PALETTE[2])
+    summary = axes[0]
+    finals = (result.linear_final, result.constant_final, result.late_final)
+    final_lines, best_lines = [], []
+    for j, (name, values) in enumerate(zip(result.names, finals)):
+        final_lines += summary.plot(result.lr0s, values, "o-", color=colors[j], ms=5, label=name)
+        best_lines += summary.plot([result.best_lr0[j]], [result.best_final[j]], "o", ms=13, mfc="none",
+                                   mec=colors[j], mew=1.5)
+    (floor_final,) = summary.plot(result.lr0s, result.constant_floor, "s--", color=PALETTE[1], ms=4,
+                                  lw=1.0, alpha=0.7, label="floor of constant ε0")
+    summary.plot([], [], "o", ms=11, mfc="none", mec="0.3", label="best ε0 of each schedule")
+    summary.set_xscale("log")
+    summary.set_yscale("log")
+    # Tick exactly the grid, without log-axis minor labels that would overlap.
+    summary.set_xticks(result.lr0s, [f"{v:g}" for v in result.lr0s])
+    summary.xaxis.set_minor_formatter(_null_formatter())
+    low = float(min(np.min(values) for values in finals))
+    high = float(max(max(np.max(values) for values in finals), np.max(result.constant_floor)))
+    summary.set_ylim(low / 2.0, high * 6.0)             # room for the legend above the curves
+    summary.set_xlabel("initial learning rate ε0")
+    summary.set_ylabel(f"J(θ_K) − J* at K = {result.budget} (mean of {result.repeats} seeds)")
+    summary.set_title(f"Same budget, each ε0; best against best: {result.best_ratio:.2f}", fontsize=10)
+    summary.legend(fontsize=7, loc="upper center", ncol=2)
+
+    linear, const, late, continued, floor = [], [], [], [], []
+    after = result.long_steps >= result.budget
+    for ax, i in zip(axes[1:], index):
         continued += ax.plot(result.long_steps[after], result.constant_long[after, i],
-                             color=PALETTE[1], lw=0.8, alpha=0.6, label="constant ε0, continued")
+                             color=PALETTE[1], lw=0.8, alpha=0.5, label="constant ε0, continued")
         const += ax.plot(result.steps, result.constant_excess[:, i], color=PALETTE[1], lw=1.6,
                          label="constant ε0")
         linear += ax.plot(result.steps, result.linear_excess[:, i], color=PALETTE[0], lw=1.6,
                           label="linear decay (eq. 8.14)")
+        late += ax.plot(result.steps, result.late_excess[:, i], color=PALETTE[2], lw=1.6, ls="-.",
+                        label=f"late linear decay (from k = {result.late_start_step})")
         floor.append(ax.axhline(result.constant_floor[i], color=PALETTE[1], ls="--", lw=1.0,
                                 label="floor of constant ε0"))
         ax.axvline(result.budget, color="0.5", ls=":", lw=1)
-        ax.text(result.budget, 0.97, f" budget K = {result.budget}", transform=ax.get_xaxis_transform(),
-                va="top", fontsize=8, color="0.3")
+        ax.text(result.budget, 0.03, f"K = {result.budget} ", transform=ax.get_xaxis_transform(),
+                ha="right", va="bottom", fontsize=8, color="0.3")
         ax.set_yscale("log")
+        ax.set_ylim(float(min(result.linear_final.min(), result.late_final.min())) / 3.0,
+                    float(result.constant_excess[1:, i].max()) * 3.0)
         ax.set_xlabel("iteration k")
-        verdict = "decay pays" if result.ratio[i] < 1 else "decay loses"
-        ax.set_title(f"ε0 = {lr0:g}: linear / constant at K = {result.ratio[i]:.2f} ({verdict})",
-                     fontsize=10)
-        ax.legend(fontsize=8, loc="upper right")
-    axes[0].set_ylabel(f"J(θ_k) − J* (mean of {result.repeats} seeds)")
-    axes[0].set_ylim(float(np.min(result.linear_final)) / 3.0, None)
-    return Drawn(fig, axes, {"linear": tuple(linear), "constant": tuple(const),
+        ax.set_ylabel(f"J(θ_k) − J* (mean of {result.repeats} seeds)")
+        ax.set_title(f"ε0 = {result.lr0s[i]:g}: at K, linear / constant = {result.ratio[i]:.2f}, "
+                     f"late / constant = {result.late_ratio[i]:.2f}", fontsize=9)
+        ax.legend(fontsize=7, loc="upper right")
+    return Drawn(fig, axes, {"final": tuple(final_lines), "floor final": floor_final, "best": tuple(best_lines),
+                             "linear": tuple(linear), "constant": tuple(const), "late": tuple(late),
                              "continued": tuple(continued), "floor": tuple(floor)})
