@@ -2,22 +2,32 @@
 
 Numbers measured with the defaults (seed 0) and stated in
 notebooks/02_tuning_the_learning_rate.ipynb:
-- C4, too large: ε = 30 never diverges on the softmax cost (bounded gradient) while least
-  squares on the same pixels diverges at step 2 (and at step 43 with ε = 0.3).
+- C4, too large: ε = 30 with λ = 10⁻³ never diverges and its cost over the second half stays
+  above 1.5 J(θ_0), about half of it the weight-decay penalty (1.5 J_0 + 1.5 J_0); without
+  weight decay the same rate lowers the cost (0.19 J_0). At the same ε·L ≈ 22 (L = 0.7331 for
+  the softmax at θ_0, 7.322 for least squares) least squares on the same pixels diverges at
+  step 3; at ε·L ≈ 0.22 both finish.
 - C4, good: ε = 0.3 ends at 0.0954 and goes up at 14% of the records; with the full
-  gradient it never goes up and ends at 0.0932 (the minibatch noise costs 2%).
-- C4, too small: ε = 0.003 ends at 0.927, 9.7× the good run. Under eq. 8.14 (τ = 1000,
-  K = 5000) it gains 0.041 after τ and ends at 0.881 = 11.4 J* (J* = 0.0774); kept constant
-  it gains 0.370; with ε_0 = 1 it ends at 1.03 J*. Σε_k = 1.63, 15 and 545.
+  gradient it never goes up and ends at 0.0932 (the noise adds 2% to the cost, 14% to its
+  excess over J* = 0.0774).
+- C4, too small: ε = 0.003 ends at 0.927, 9.7× the good run (47× in excess). Under eq. 8.14
+  (τ = 1000, K = 5000) it gains 0.041 after τ and ends at 0.881 = 11.4 J*; kept constant it
+  gains 0.370; with ε_0 = 1 it ends at 1.03 J*. Σε_k = 1.63, 15 and 545.
 - C5, weight decay 10⁻³: τ is 23.7 passes; best at k = 100 ε_0 = 0.646, best at k = 1000
-  ε_0 = 1.39 (ratio 2.15, gain 2%); fastest to J ≤ 0.1 ε_0 = 0.646, to J ≤ 0.09 ε_0 = 1.39.
-- C5, no weight decay: best at k = 100 ε_0 = 1.39, best final ε_0 = 30 (ratio 21.5);
-  fastest to J ≤ 0.1 ε_0 = 1.39, to J ≤ 0.01 ε_0 = 6.46.
-- C5, the ReLU MLP of lecture 07: best early 0.3, best final 0.646 (ratio 2.15, final cost
+  ε_0 = 1.39 (one grid step, excess 1.5×, raw gain 2%): no reliable difference, since one seed
+  of 4 and the early looks at k = 25, 75, 200, 300 already pick 1.39. Fastest to J ≤ 0.1
+  ε_0 = 0.646, to J ≤ 0.09 ε_0 = 1.39.
+- C5, the cause is how much is left to gain: λ = 10⁻⁵ (unique minimum) gives best final
+  2.08 J*, rates 1.39 → 6.46 (×4.64), excess 3.8×, raw gain 59%; λ = 10⁻⁴ 1.29 J*, 1.6×;
+  λ = 10⁻³ has 5 rates (0.3 to 6.46) within 25% of J*.
+- C5, no weight decay: best at k = 100 ε_0 = 1.39, best final the grid's largest, 30; beyond
+  it 300 and 3000 end lower still (6.73e-08, 0) and none diverges.
+- C5, the ReLU MLP of lecture 07: best early 0.3, best final 0.646 (one grid step, final cost
   3.1× lower); per seed the early picks are 0.3, 0.646, 0.3 and the final picks all 0.646;
   ε_0 = 3 and 6.46 diverge in 1 of 3 seeds.
-- The practical rule: ε_0 = 3 with weight decay (0.08287, within 3% of the best 0.0807 but
-  above the early pick's 0.08241), 3 without (0.007283, not within 3%), 0.646 on the MLP.
+- The practical rule: ε_0 = 3 with weight decay (excess 5.50e-03 against the early pick's
+  5.04e-03, within one standard error 1.05e-03), 3 without (7.28e-03 against 1.85e-02), 0.646
+  on the MLP (the best).
 """
 
 from __future__ import annotations
@@ -44,6 +54,11 @@ def sweep_no_decay():
 
 
 @pytest.fixture(scope="module")
+def weaker_decay():
+    return {l2: tuning.sweep_initial_rate(l2=l2) for l2 in (1e-4, 1e-5)}
+
+
+@pytest.fixture(scope="module")
 def stuck():
     return tuning.too_small_run()
 
@@ -59,20 +74,36 @@ def mlp():
 def test_c4_too_large_makes_the_cost_rise(curves):
     too_large = -1
     # The run is chaotic (its endpoint varies with the arithmetic): judge the average
-    # of the second half, measured 3.08 times J(θ_0) (endpoint 3.95 here, 2.59 with numpy 2.2).
+    # of the second half, measured 2.99 times J(θ_0).
     assert curves.diverged_at[too_large] >= 0 or curves.tail_ratio[too_large] > 1.5
     assert curves.frac_up[too_large] > 2 * curves.frac_up[1]  # measured 0.47 vs 0.14
 
 
-def test_c4_bounded_gradient_no_divergence_but_growing_gradient_diverges(curves):
-    """Effect: the softmax cost (bounded per-example gradient) never diverges, even at ε = 30.
-    Control: the same rates, inputs, minibatch size and seed on least squares, whose gradient
-    grows with θ, diverge at ε = 30 and at ε = 0.3; the smallest rate finishes on both."""
-    squares = tuning.learning_rate_curves(curves.lrs, problem="least squares")
+def test_c4_half_of_the_rise_is_the_penalty_and_without_weight_decay_the_cost_falls(curves):
+    """Effect: with λ = 10⁻³ the tail cost at ε = 30 is about half penalty, half cross-entropy
+    (1.5 + 1.5 J_0), and the cross-entropy part alone is above J_0. Control: the same ε = 30
+    without weight decay ends its second half far below J_0 (0.19 J_0), without diverging."""
+    data, penalty = curves.tail_data_ratio[-1], curves.tail_penalty_ratio[-1]
+    assert data + penalty == pytest.approx(curves.tail_ratio[-1])
+    assert 0.3 < penalty / (data + penalty) < 0.7 and data > 1.0
+    assert curves.tail_penalty_ratio[1] < 0.01 * curves.tail_ratio[-1]  # ε = 0.3: no such penalty
+    free = tuning.learning_rate_curves(curves.lrs[-1:], l2=0.0)
+    assert free.diverged_at[0] < 0 and free.tail_ratio[0] < 0.5     # measured 0.19
+    assert np.all(np.abs(free.tail_penalty_ratio) < 1e-12)      # no penalty without weight decay
+
+
+def test_c4_bounded_gradient_no_divergence_but_growing_gradient_diverges_at_the_same_eps_L(curves):
+    """Effect: the softmax (bounded per-example gradient) never diverges, even at ε·L ≈ 22.
+    Control: least squares on the same pixels at the same ε·L diverges at ε·L ≈ 22 and
+    finishes at ε·L ≈ 0.22 and 0.0022."""
+    squares = tuning.learning_rate_curves((0.0003, 0.03, 3.0), problem="least squares")
+    assert curves.curvature == pytest.approx(0.7331, abs=1e-4)
+    assert squares.curvature == pytest.approx(7.322, abs=1e-3)
+    np.testing.assert_allclose(squares.lrs * squares.curvature, curves.lrs * curves.curvature, rtol=0.01)
     assert np.all(curves.diverged_at < 0)
-    assert squares.diverged_at[0] < 0                          # ε = 0.003 finishes
-    assert 0 < squares.diverged_at[2] <= 5                     # ε = 30: measured step 2
-    assert squares.diverged_at[1] > squares.diverged_at[2]     # ε = 0.3: measured step 43
+    assert np.all(squares.diverged_at[:2] < 0)                 # ε·L ≈ 0.0022 and 0.22 finish
+    assert 0 < squares.diverged_at[2] <= 5                     # ε·L ≈ 22: measured step 3
+    assert 2 / squares.curvature < 0.3 < 2 / curves.curvature  # why equal ε was unfair
 
 
 # -- C4: good, gentle oscillation ---------------------------------------------
@@ -85,11 +116,14 @@ def test_c4_good_rate_oscillates_gently_but_progresses(curves):
 
 def test_c4_the_oscillation_is_minibatch_noise_and_costs_little(curves):
     """Effect: with minibatches ε = 0.3 goes up at 14% of the records. Control: the same rate
-    with the full gradient never goes up; the final costs differ by about 2%."""
+    with the full gradient never goes up; the final costs differ by about 2%, the excesses
+    over J* by about 14%."""
     full = tuning.learning_rate_curves(curves.lrs[1:2], batch_size=None)
     assert full.frac_up[0] == 0.0 and curves.frac_up[1] > 0.1
     gap = curves.final_loss[1] / full.final_loss[0] - 1.0
     assert 0.0 < gap < 0.05                                    # measured 0.024
+    excess_gap = (curves.final_loss[1] - curves.min_loss) / (full.final_loss[0] - curves.min_loss) - 1.0
+    assert 0.05 < excess_gap < 0.25                            # measured 0.14
 
 
 # -- C4: too small ---------------------------------------------------------------
@@ -98,19 +132,22 @@ def test_c4_the_oscillation_is_minibatch_noise_and_costs_little(curves):
 def test_c4_too_small_is_slow(curves):
     ratio = curves.final_loss[0] / curves.final_loss[1]
     assert 5.0 < ratio < 20.0                                  # measured 9.7
+    excess = (curves.final_loss[0] - curves.min_loss) / (curves.final_loss[1] - curves.min_loss)
+    assert 30.0 < excess < 70.0                                # measured 47
     assert curves.frac_up[0] == 0.0                            # smooth, no oscillation
 
 
 def test_c4_too_small_with_decay_is_stuck_high_and_the_decay_is_why(stuck):
     """Effect: ε_0 = 0.003 under eq. 8.14 barely moves after τ and stays far above J*.
     Controls: the same small rate kept constant keeps falling; the same schedule from
-    ε_0 = 1 ends near J*. The decayed small run has far less total travel Σε_k."""
+    ε_0 = 1 ends near J*, at a noise floor just above it. The decayed small run has far
+    less total travel Σε_k."""
     small, good, constant = 0, 1, 2
     assert stuck.final_loss[small] > 10 * stuck.min_loss            # measured 11.4 J*
     assert stuck.drop_after_tau[small] < 0.06                       # measured 0.041
     assert stuck.drop_after_tau[constant] > 5 * stuck.drop_after_tau[small]  # measured 0.370
     assert stuck.final_loss[constant] < 0.5 * stuck.final_loss[small]
-    assert stuck.final_loss[good] < 1.05 * stuck.min_loss           # measured 1.03 J*
+    assert stuck.min_loss < stuck.final_loss[good] < 1.05 * stuck.min_loss  # measured 1.03 J*
     assert stuck.travel[small] < 0.2 * stuck.travel[constant]       # 1.63 against 15
     assert stuck.drop_after_tau[small] > 0.0                        # slow, not trapped: still falling
 
@@ -122,12 +159,44 @@ def test_c5_the_budget_is_tens_of_passes_not_hundreds(sweep):
     assert sweep.passes == pytest.approx(1000 * 32 / 1348)     # 23.7
 
 
-def test_c5_best_final_rate_is_one_grid_step_above_best_early(sweep):
-    # The book's direction holds, but only just: one grid step (factor 2.15).
+def test_c5_with_weight_decay_early_and_final_picks_are_not_reliably_different(sweep):
+    """Effect (as the book says): at k = 100 the best ε_0 is one grid step below the best final
+    one, and the final excess is 1.5× lower. Where it fails: one seed of 4 already picks the
+    final rate at k = 100, and the early looks at k = 25, 75, 200, 300 of the same runs pick it
+    too; at k = 100 the two means are within 2.5 standard errors."""
     assert sweep.final_to_early_ratio == pytest.approx(2.154, rel=0.01)
+    assert 1.0 < sweep.excess_ratio < 2.0                      # measured 1.5
     gain = 1.0 - sweep.best_final_loss / sweep.early_pick_final_loss
-    assert 0.0 < gain < 0.1                                    # measured 0.02: a small gain
-    assert sweep.fastest_lr == pytest.approx(sweep.best_early_lr)  # time to target: no gain
+    assert 0.0 < gain < 0.05                                   # measured 0.02 raw
+    early, final = sweep.seed_picks
+    assert np.all(final == sweep.best_final_lr)
+    assert np.sum(early == sweep.best_final_lr) == 1 and np.sum(early == sweep.best_early_lr) == 3
+    assert sweep.best_at(100) == sweep.best_early_lr
+    assert [k for k in (25, 50, 75, 100, 150, 200, 250, 300)
+            if sweep.best_at(k) == sweep.best_final_lr] == [25, 75, 200, 300]
+    se = sweep.standard_error(100)
+    i, j = (int(np.flatnonzero(sweep.lrs == lr)[0]) for lr in (sweep.best_early_lr, sweep.best_final_lr))
+    assert sweep.mean_early[j] - sweep.mean_early[i] < 2.5 * max(se[i], se[j])
+    assert sweep.fastest_lr == pytest.approx(sweep.best_early_lr)  # time to J ≤ 0.1: no gain
+
+
+def test_c5_what_decides_the_gain_is_what_is_left_to_gain_not_a_unique_minimum(sweep, weaker_decay):
+    """Effect: with λ = 10⁻⁵ the cost still has a unique minimum, yet no rate gets near J* in
+    the budget and the final pick is far above the early one (×4.64, excess 3.8×, raw 59%).
+    Control: with λ = 10⁻³ five rates end within 25% of J* and the excess gain is 1.5×;
+    λ = 10⁻⁴ lies between (1.29 J*, 1.6×)."""
+    tiny, small = weaker_decay[1e-5], weaker_decay[1e-4]
+    for result in (sweep, small, tiny):
+        assert result.min_loss > 0                             # a minimum exists in all three
+    assert tiny.best_final_loss > 1.5 * tiny.min_loss          # measured 2.08 J*
+    assert tiny.final_to_early_ratio > 4.0 and tiny.excess_ratio > 3.0
+    assert 1.0 - tiny.best_final_loss / tiny.early_pick_final_loss > 0.5
+    assert np.sum(sweep.mean_final <= 1.25 * sweep.min_loss) == 5
+    assert sweep.best_final_loss < 1.05 * sweep.min_loss and sweep.excess_ratio < 2.0
+    assert np.sum(small.mean_final <= 1.25 * small.min_loss) == 0
+    assert sweep.best_final_loss / sweep.min_loss < small.best_final_loss / small.min_loss \
+        < tiny.best_final_loss / tiny.min_loss
+    assert sweep.excess_ratio < small.excess_ratio < tiny.excess_ratio
 
 
 def test_c5_time_to_a_target_picks_the_early_favourite_only_for_a_loose_target(sweep, sweep_no_decay):
@@ -141,17 +210,26 @@ def test_c5_time_to_a_target_picks_the_early_favourite_only_for_a_loose_target(s
 
 
 def test_c5_with_weight_decay_every_reasonable_rate_ends_near_the_minimum(sweep, stuck):
-    near = sweep.lrs[sweep.mean_final <= 1.25 * stuck.min_loss]
+    assert sweep.min_loss == pytest.approx(stuck.min_loss)
+    near = sweep.lrs[sweep.mean_final <= 1.25 * sweep.min_loss]
     assert near[0] == pytest.approx(0.3) and near[-1] == pytest.approx(6.463, rel=1e-3)
 
 
-# -- C5: no weight decay (the control: a cost without a minimum) --------------------
+# -- C5: no weight decay (the extreme: a cost without a minimum) ----------------------
 
 
-def test_c5_without_weight_decay_the_long_run_favours_much_larger_rates(sweep_no_decay):
-    assert sweep_no_decay.final_to_early_ratio > 10.0         # measured 21.5
-    assert sweep_no_decay.best_final_lr == sweep_no_decay.lrs[-1]
-    assert sweep_no_decay.best_final_loss < 1e-4 < sweep_no_decay.early_pick_final_loss
+def test_c5_without_weight_decay_the_best_rate_is_the_grid_edge_and_beyond_is_better(sweep_no_decay):
+    """Effect: the best final ε_0 is the largest of the grid. Beyond it, 300 and 3000 look far
+    worse at k = 100 (above J(θ_0)) yet end lower still, and none diverges: there is no optimal
+    rate and no instability on this cost."""
+    free = sweep_no_decay
+    assert free.at_grid_edge and free.best_final_lr == 30.0
+    assert free.best_final_loss < 1e-4 < free.early_pick_final_loss
+    beyond = tuning.sweep_initial_rate(l2=0.0, lrs=(30.0, 300.0, 3000.0))
+    assert all(status.startswith("finished") for status in beyond.status)
+    assert np.all(np.diff(beyond.mean_final) <= 0) and beyond.mean_final[1] < 1e-6
+    assert np.all(beyond.mean_early[1:] > beyond.start_loss)
+    assert free.min_loss == 0.0
 
 
 def test_the_digits_are_linearly_separable(sweep_no_decay):
@@ -169,7 +247,9 @@ def test_c5_on_the_relu_mlp_the_claim_holds_by_one_grid_step(mlp):
     far higher; 3 and 6.46 diverge in some seeds), and one seed's early pick already is
     the final one."""
     assert mlp.final_to_early_ratio == pytest.approx(2.154, rel=0.01)
-    assert mlp.early_pick_final_loss > 2.0 * mlp.best_final_loss      # measured 3.1
+    assert mlp.min_loss == 0.0
+    assert mlp.excess_ratio == pytest.approx(mlp.early_pick_final_loss / mlp.best_final_loss)
+    assert mlp.excess_ratio > 2.0                                      # measured 3.1
     early, final = mlp.seed_picks
     assert np.all(final == mlp.best_final_lr)
     assert np.any(early == mlp.best_early_lr) and np.any(early == mlp.best_final_lr)
@@ -182,13 +262,16 @@ def test_c5_on_the_relu_mlp_the_claim_holds_by_one_grid_step(mlp):
 # -- The practical rule ---------------------------------------------------------------
 
 
-def test_c5_practical_rule_with_weight_decay_is_close_but_no_better_than_the_early_pick(sweep):
+def test_c5_practical_rule_with_weight_decay_is_no_better_than_the_early_pick(sweep):
+    """Effect: the rule goes two grid steps above the early pick. Control: its final excess is
+    not below the early pick's, and the difference is within one standard error."""
     assert sweep.rule_lr > sweep.best_final_lr > sweep.best_early_lr  # 3.0, 1.39, 0.646
-    assert sweep.rule_final_loss <= 1.03 * sweep.best_final_loss  # measured 2.7% above
-    assert sweep.rule_final_loss > sweep.early_pick_final_loss  # 0.08287 against 0.08241
+    assert sweep.rule_final_loss > sweep.early_pick_final_loss        # 5.50e-03 against 5.04e-03
+    rule = int(np.flatnonzero(sweep.lrs == sweep.rule_lr)[0])
+    assert sweep.rule_final_loss - sweep.early_pick_final_loss < sweep.standard_error(1000)[rule]
 
 
-def test_c5_practical_rule_without_weight_decay_beats_the_early_pick_but_misses_the_best(sweep_no_decay):
+def test_c5_practical_rule_without_weight_decay_beats_the_early_pick_but_not_the_grid_edge(sweep_no_decay):
     free = sweep_no_decay
-    assert free.rule_final_loss < 0.5 * free.early_pick_final_loss  # 0.007283 against 0.01852
-    assert free.rule_final_loss > 1.03 * free.best_final_loss       # not within 3%
+    assert free.rule_final_loss < 0.5 * free.early_pick_final_loss  # 7.28e-03 against 1.85e-02
+    assert free.rule_final_loss > 100 * free.best_final_loss        # the grid's largest: 1.68e-05

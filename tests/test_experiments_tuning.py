@@ -240,3 +240,59 @@ def test_sweep_mlp_equals_direct_runs_of_the_network():
 def test_sweep_mlp_bad_activation():
     with pytest.raises(ValueError, match="activation must be one of 'tanh', 'relu'"):
         tuning.sweep_mlp(activation="sigmoid")
+
+
+# -- Curvature, the parts of the cost, the floor J* ------------------------------------
+
+
+def test_largest_curvature_is_the_top_hessian_eigenvalue():
+    from coursekit.problems import LeastSquares, digits_softmax
+
+    data = digits_split()
+    squares = LeastSquares(data.X, data.y.astype(float), l2=1e-3)
+    assert tuning.largest_curvature(squares, np.zeros(64), iters=300) == pytest.approx(squares.L, rel=1e-6)
+    softmax = digits_softmax(l2=1e-3)
+    exact = np.linalg.eigvalsh(softmax._hessian_at(np.zeros(650)))[-1]  # the explicit Hessian
+    assert tuning.largest_curvature(softmax, np.zeros(650)) == pytest.approx(exact, rel=1e-6)
+    # Away from θ_0 the top eigenvalues cluster and the iteration converges slowly, from below.
+    theta = 0.01 * np.random.default_rng(3).standard_normal(650)
+    exact = np.linalg.eigvalsh(softmax._hessian_at(theta))[-1]
+    assert 0.99 * exact < tuning.largest_curvature(softmax, theta) <= exact * (1 + 1e-9)
+    with pytest.raises(ValueError, match="theta must have shape"):
+        tuning.largest_curvature(softmax, np.zeros(3))
+
+
+def test_curves_split_the_tail_cost_into_data_term_and_penalty():
+    from coursekit.problems import digits_softmax
+
+    result = tuning.learning_rate_curves((0.3, 30.0), steps=40, record_every=4, seed=1)
+    direct = run(digits_softmax(l2=1e-3), sgd(np.array([0.3, 30.0])), np.zeros(650), 40, batch_size=32,
+                 rng=np.random.default_rng(1), record_every=4, keep_path=True)
+    half = direct.theta[len(direct.theta) // 2:]
+    w = half.reshape(half.shape[:-1] + (65, 10))[..., :64, :]  # the bias row carries no penalty
+    penalty = 0.5 * 1e-3 * np.sum(w * w, axis=(-2, -1))
+    np.testing.assert_allclose(result.tail_penalty_ratio, penalty.mean(axis=0) / np.log(10.0), rtol=1e-6)
+    np.testing.assert_allclose(result.tail_data_ratio + result.tail_penalty_ratio, result.tail_ratio, rtol=1e-12)
+    assert result.min_loss == pytest.approx(float(digits_softmax(l2=1e-3).loss(digits_softmax(l2=1e-3).solve())))
+    free = tuning.learning_rate_curves((0.3,), steps=10, record_every=5, l2=0.0)
+    assert free.min_loss == 0.0 and free.l2 == 0.0
+    squares = tuning.learning_rate_curves((0.03, 3.0), steps=20, record_every=2, problem="least squares")
+    assert squares.diverged_at[1] > 0 and np.isnan(squares.tail_data_ratio[1])  # diverged: no parts
+    assert squares.min_loss > 0 and np.isfinite(squares.tail_penalty_ratio[0])
+
+
+def test_sweep_helpers_best_at_standard_error_excess_and_edge():
+    result = tuning.sweep_initial_rate([0.01, 0.1, 1.0, 10.0], seeds=3, steps=60, early_step=20,
+                                       record_every=10, target=0.5, seed=2)
+    for k in (10, 20, 60):
+        row = int(np.flatnonzero(result.steps == k)[0])
+        assert result.best_at(k) == result.lrs[np.argmin(result.loss[row].mean(axis=0))]
+        np.testing.assert_allclose(result.standard_error(k), result.loss[row].std(axis=0, ddof=1) / np.sqrt(3))
+    assert result.best_at(20) == result.best_early_lr and result.best_at(60) == result.best_final_lr
+    with pytest.raises(ValueError, match="not recorded"):
+        result.best_at(15)
+    j = np.min(result.min_loss)
+    assert result.excess_ratio == pytest.approx((result.early_pick_final_loss - j) / (result.best_final_loss - j))
+    assert result.at_grid_edge == (result.best_final_lr == 10.0)
+    one = tuning.sweep_initial_rate([0.1, 1.0], seeds=1, steps=20, early_step=10, record_every=10)
+    assert np.all(np.isnan(one.standard_error(10)))

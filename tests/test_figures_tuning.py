@@ -58,6 +58,40 @@ def test_sweep_figure(sweep, strict_and_leak_free):
     assert ("fastest" in lines) == bool(reached.any())
     if reached.any():
         assert lines["fastest"].get_xdata()[0] == sweep.fastest_lr
+    assert lines["min"].get_ydata()[0] == sweep.min_loss > 0
+    assert sweep.at_grid_edge == ("largest of the grid" in fig._suptitle.get_text())
+    plt.close(fig)
+
+
+def test_sweep_figure_at_the_grid_edge_quotes_no_ratio(strict_and_leak_free):
+    import matplotlib.pyplot as plt
+
+    free = tuning.sweep_initial_rate([0.01, 0.1, 1.0], seeds=2, steps=40, early_step=20,
+                                     record_every=10, l2=0.0)
+    assert free.at_grid_edge
+    drawn = figures.sweep_figure(free)
+    title = drawn.fig._suptitle.get_text()
+    assert "largest of the grid, 1" in title and "×" not in title
+    assert "min" not in drawn.lines  # no J* without weight decay
+    plt.close(drawn.fig)
+
+
+def test_weight_decay_figure(sweep, strict_and_leak_free):
+    import matplotlib.pyplot as plt
+
+    free = tuning.sweep_initial_rate([0.01, 0.1, 1.0, 10.0], seeds=2, steps=40, early_step=20,
+                                     record_every=10, l2=0.0)
+    drawn = figures.weight_decay_figure([sweep, free])
+    fig, ax = drawn
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "initial learning rate ε₀" and "excess" in ax.get_ylabel()
+    for result, line, early, final in zip((sweep, free), drawn.lines["excess"], drawn.lines["best early"],
+                                          drawn.lines["best final"]):
+        np.testing.assert_allclose(line.get_ydata(), result.mean_final - result.min_loss)
+        assert early.get_xdata()[0] == result.best_early_lr and final.get_xdata()[0] == result.best_final_lr
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == f"λ = 0.001: J − J*, J* = {sweep.min_loss:.3g}" and labels[1] == "λ = 0: J"
+    assert labels[2:] == ["best ε₀ at the early look", "best ε₀ at the end"]
     plt.close(fig)
 
 
@@ -90,3 +124,5 @@ def test_bad_input():
         figures.curves_figure(object())
     with pytest.raises(TypeError, match="result must be a SweepResult"):
         figures.sweep_figure(None)
+    with pytest.raises(TypeError, match="sequence of SweepResult"):
+        figures.weight_decay_figure([])

@@ -5,7 +5,9 @@ Two experiments on the real digits data (softmax regression, eq. 6.29, on
 
 - :func:`learning_rate_curves` (C4): learning curves of SGD (Algorithm 8.1)
   for a too small, a good and a too large constant ε. It measures how far
-  each run got, whether the cost *rose*, and how often it went up.
+  each run got, whether the cost *rose* (split into the data term and the
+  weight-decay penalty), how often it went up, and the curvature L at θ_0
+  that puts rates on different costs on the same scale ε·L.
 - :func:`too_small_run` (C4): the linear schedule of eq. 8.14 with a too
   small ε_0 run long past τ, against the same schedule with a good ε_0 and
   the same small ε_0 kept constant: what "stuck with a high cost" means on
@@ -15,12 +17,17 @@ Two experiments on the real digits data (softmax regression, eq. 6.29, on
   linear schedule of eq. 8.14. It compares the ε_0 that looks best after
   100 iterations with the ε_0 that is best after the whole budget, and with
   the ε_0 that reaches a target cost first, and applies the practical rule
-  (take a rate above the best-looking one, but below instability).
+  (take a rate above the best-looking one, but below instability). Gains
+  are compared as the excess J − J* above the cost's floor J*
+  (``SweepResult.excess_ratio``); ``best_at`` and ``standard_error`` read
+  the same runs at other early steps and over the seeds.
 - :func:`sweep_mlp` (C5): the same sweep on the digits MLP of the lecture on
   initialization (:func:`coursekit.experiments.initialization.schemes.digits_mlp`).
 
 :func:`short_run` is the run behind the lecture's explorer: the learning
 curve of SGD with the schedule of eq. 8.14 for any number of ε_0 at once.
+:func:`largest_curvature` measures L, the largest eigenvalue of the Hessian,
+so that rates on different costs can be compared at the same ε·L.
 
 >>> result = learning_rate_curves(lrs=(0.01, 0.3), steps=20, record_every=10)
 >>> result.status
@@ -30,6 +37,7 @@ curve of SGD with the schedule of eq. 8.14 for any number of ε_0 at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -46,6 +54,7 @@ __all__ = [
     "CurvesResult",
     "StuckResult",
     "SweepResult",
+    "largest_curvature",
     "learning_rate_curves",
     "short_run",
     "sweep_initial_rate",
@@ -63,6 +72,33 @@ def _check_lrs(lrs) -> np.ndarray:
     if np.any(np.diff(arr) <= 0):
         raise ValueError(f"lrs must be strictly increasing, got {arr.tolist()}")
     return arr.copy()
+
+
+def largest_curvature(problem, theta, *, iters: int = 100, h: float = 1e-4, seed: int = 0) -> float:
+    """L, the largest eigenvalue of the Hessian ∇²J(θ), by power iteration.
+
+    Each iteration multiplies v by the Hessian through a central difference
+    of the gradient, Hv ≈ (∇J(θ + hv) − ∇J(θ − hv)) / (2h) (exact for a
+    quadratic), and keeps the Rayleigh quotient vᵀHv (power iteration,
+    Golub & Van Loan, *Matrix Computations*, §7.3.1). The start v is a
+    normal draw from ``np.random.default_rng(seed)``. On a convex cost the
+    Hessian is positive semi-definite, so this is its largest eigenvalue,
+    approached from below (slowly when the top eigenvalues cluster);
+    gradient descent with a constant ε is stable on a quadratic exactly when
+    ε·L < 2 (second-order Taylor expansion, eq. 4.9).
+    """
+    iters = check_int("iters", iters, low=1)
+    h = check_scalar("h", h, 0.0, low_open=True)
+    theta = np.asarray(theta, dtype=float)
+    if theta.shape != (problem.dim,):
+        raise ValueError(f"theta must have shape ({problem.dim},), got {theta.shape}")
+    v = np.random.default_rng(check_int("seed", seed, low=0)).standard_normal(problem.dim)
+    v /= np.linalg.norm(v)
+    for _ in range(iters):
+        hv = (problem.grad(theta + h * v) - problem.grad(theta - h * v)) / (2.0 * h)
+        curvature = float(v @ hv)
+        v = hv / np.linalg.norm(hv)
+    return curvature
 
 
 # --------------------------------------------------------------------------
@@ -85,6 +121,13 @@ class CurvesResult:
                                 a too-large ε makes SGD chaotic, so its endpoint
                                 varies with the last bits of the arithmetic and
                                 this average is the robust measure of the rise
+    tail_data_ratio, tail_penalty_ratio : (n,)   the two parts of ``tail_ratio``: the
+                                data term (cross-entropy or squared error) and the
+                                weight-decay penalty (λ/2)‖w‖², each / J(θ_0)
+    curvature : float           L, the largest Hessian eigenvalue at θ_0 (:func:`largest_curvature`)
+    min_loss : float            J* = min J (Newton's method or the normal equations); 0 for
+                                the softmax with λ = 0, whose infimum on these separable
+                                data is 0 and is not attained
     frac_up : (n,)              fraction of recorded steps at which J went up
     max_grad_norm : (n,)        largest recorded ‖g_k‖ before any divergence (NaN if none recorded)
     status : tuple of n str     "finished K steps" or "diverged at step k"
@@ -101,6 +144,10 @@ class CurvesResult:
     rise_ratio: np.ndarray
     max_ratio: np.ndarray
     tail_ratio: np.ndarray
+    tail_data_ratio: np.ndarray
+    tail_penalty_ratio: np.ndarray
+    curvature: float
+    min_loss: float
     frac_up: np.ndarray
     max_grad_norm: np.ndarray
     status: tuple
@@ -108,6 +155,15 @@ class CurvesResult:
     problem: str
     batch_size: int | None
     l2: float
+
+
+@lru_cache(maxsize=None)
+def _min_loss(problem) -> float:
+    """J* of a digits cost: the normal equations (least squares), Newton's method (softmax,
+    λ > 0), or the infimum 0 of the softmax without weight decay on separable data."""
+    if isinstance(problem, LeastSquares):
+        return problem.min_loss
+    return float(problem.loss(problem.solve())) if problem.l2 > 0 else 0.0
 
 
 def _digits_problem(problem: str, l2: float):
@@ -157,9 +213,16 @@ def learning_rate_curves(
     seed = check_int("seed", seed, low=0)
     record_every = check_int("record_every", record_every, low=1)
     cost = _digits_problem(problem, l2)
-    result = run(cost, sgd(lrs), np.zeros(cost.dim), steps, batch_size=batch_size,
-                 rng=np.random.default_rng(seed), record_every=record_every)
+    theta0 = np.zeros(cost.dim)
+    result = run(cost, sgd(lrs), theta0, steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed), record_every=record_every, keep_path=True)
     loss = result.loss
+    # The data term alone: the same cost without weight decay, on the recorded path
+    # (a diverged run's non-finite θ is evaluated at 0 and masked to NaN).
+    finite = np.isfinite(result.theta).all(axis=-1) & np.isfinite(loss)
+    with np.errstate(invalid="ignore", over="ignore"):
+        data_loss = _digits_problem(problem, 0.0).loss(np.where(finite[..., None], result.theta, 0.0))
+    data_loss = np.where(finite, data_loss, np.nan)
     start = float(loss[0, 0])
     final = loss[-1]
     with np.errstate(invalid="ignore"):
@@ -169,6 +232,8 @@ def learning_rate_curves(
     max_grad = np.where(seen.any(axis=0), np.max(np.where(seen, result.grad_norm, -np.inf), axis=0), np.nan)
     with np.errstate(invalid="ignore"):
         tail = tail_mean(loss, 0.5) / start  # NaN for a run that diverged
+        tail_data = tail_mean(data_loss, 0.5) / start
+        tail_penalty = tail_mean(loss - data_loss, 0.5) / start
     return CurvesResult(
         lrs=lrs,
         steps=result.steps,
@@ -178,6 +243,10 @@ def learning_rate_curves(
         rise_ratio=final / start,
         max_ratio=np.nanmax(loss, axis=0) / start,
         tail_ratio=tail,
+        tail_data_ratio=tail_data,
+        tail_penalty_ratio=tail_penalty,
+        curvature=largest_curvature(cost, theta0),
+        min_loss=_min_loss(cost),
         frac_up=went_up.mean(axis=0),
         max_grad_norm=max_grad,
         status=tuple(result.status(i) for i in range(lrs.size)),
@@ -208,7 +277,8 @@ class StuckResult:
     loss_at_tau, final_loss : (3,)  J(θ_τ) and J(θ_K)
     drop_after_tau : (3,)       J(θ_τ) − J(θ_K): how much each run still gains after τ
     travel : (3,)               Σ_{k=1}^{K} ε_k, the total step length the schedule allows
-    min_loss : float            J* = min J (Newton's method, :meth:`LogisticRegression.solve`)
+    min_loss : float            J* = min J (Newton's method, :meth:`LogisticRegression.solve`;
+                                problems are shared, so J* is computed once per λ)
     """
 
     labels: tuple
@@ -270,7 +340,7 @@ def too_small_run(small: float = 0.003, good: float = 1.0, *, tau: int = 1000, s
         final_loss=loss[-1],
         drop_after_tau=loss[at_tau] - loss[-1],
         travel=np.sum(schedule(ks), axis=0),
-        min_loss=float(problem.loss(problem.solve())),
+        min_loss=_min_loss(problem),
     )
 
 
@@ -304,6 +374,10 @@ class SweepResult:
     early_pick_final_loss : float   mean_final at best_early_lr
     unstable_lr : float             smallest ε_0 whose mean_early ≥ J(θ_0) (NaN if none)
     start_loss : float              J(θ_0) (mean over seeds)
+    min_loss : float                J*, the floor the excess J − J* is measured from: min J by
+                                    Newton's method with weight decay; 0 without (the infimum
+                                    of the softmax on separable data, and a lower bound for
+                                    the MLP's cross-entropy)
     status : tuple                  per ε_0: "finished K steps", or "diverged in j of N
                                     seeds, first at step k"
     passes : float                  passes over the training set, τ·m/n
@@ -333,6 +407,7 @@ class SweepResult:
     early_pick_final_loss: float
     unstable_lr: float
     start_loss: float
+    min_loss: float
     status: tuple
     passes: float
     n_train: int
@@ -349,6 +424,42 @@ class SweepResult:
         def argmin_lr(losses):
             return self.lrs[np.argmin(np.where(np.isnan(losses), np.inf, losses), axis=1)]
         return argmin_lr(self.early_loss), argmin_lr(self.final_loss)
+
+    @property
+    def excess_ratio(self) -> float:
+        """(J_early pick − J*) / (J_best − J*): how many times more the early pick leaves
+        above the floor J* at the end than the best final rate (like with like across
+        costs whose floors differ)."""
+        return (self.early_pick_final_loss - self.min_loss) / (self.best_final_loss - self.min_loss)
+
+    @property
+    def at_grid_edge(self) -> bool:
+        """Whether the best final ε_0 is the largest of the grid (the best may lie beyond it)."""
+        return self.best_final_lr == self.lrs[-1]
+
+    def best_at(self, step: int) -> float:
+        """The ε_0 with the lowest mean J over the seeds at recorded iteration ``step``
+        (a diverged run counts as infinitely bad)."""
+        step = check_int("step", step, low=0)
+        rows = np.flatnonzero(self.steps == step)
+        if rows.size == 0:
+            raise ValueError(f"step {step} is not recorded; recorded steps are multiples of "
+                             f"{int(self.steps[1] - self.steps[0])}")
+        loss = self.loss[rows[0]]
+        return float(self.lrs[np.argmin(np.where(np.isnan(loss), np.inf, loss).mean(axis=0))])
+
+    def standard_error(self, step: int) -> np.ndarray:
+        """The standard error over the seeds of the mean J at recorded iteration ``step``,
+        shape (S,): s/√N with the sample standard deviation s (NaN with one seed)."""
+        step = check_int("step", step, low=0)
+        rows = np.flatnonzero(self.steps == step)
+        if rows.size == 0:
+            raise ValueError(f"step {step} is not recorded")
+        loss = self.loss[rows[0]]
+        n = loss.shape[0]
+        if n < 2:
+            return np.full(loss.shape[1], np.nan)
+        return np.std(loss, axis=0, ddof=1) / np.sqrt(n)
 
     def fastest_to(self, target: float) -> tuple:
         """(ε_0, median k) of the rate whose median first k with J staying ≤ ``target`` is
@@ -386,7 +497,7 @@ def _sweep_settings(lrs, default, seeds, steps, early_step, record_every, batch_
     )
 
 
-def _sweep(problem, theta0, repeats, lrs, seeds, steps, early_step, record_every, batch_size,
+def _sweep(problem, theta0, repeats, min_loss, lrs, seeds, steps, early_step, record_every, batch_size,
            final_fraction, target, rule_tolerance, seed) -> SweepResult:
     """Run the sweep (ONE runner call over ε_0 × seeds) and read its answers."""
     schedule = linear_decay(lrs, final_fraction * lrs, steps)
@@ -437,6 +548,7 @@ def _sweep(problem, theta0, repeats, lrs, seeds, steps, early_step, record_every
         early_pick_final_loss=float(mean_final[early_index]),
         unstable_lr=float(lrs[unstable[0]]) if unstable.size else float("nan"),
         start_loss=start,
+        min_loss=float(min_loss),
         status=status,
         passes=steps * batch_size / problem.n_train,
         n_train=problem.n_train,
@@ -480,7 +592,7 @@ def sweep_initial_rate(
     settings = _sweep_settings(lrs, np.geomspace(3e-3, 30.0, 13), seeds, steps, early_step,
                                record_every, batch_size, final_fraction, target, rule_tolerance, seed)
     problem = digits_softmax(l2=l2)
-    return _sweep(problem, np.zeros(problem.dim), settings["seeds"], **settings)
+    return _sweep(problem, np.zeros(problem.dim), settings["seeds"], _min_loss(problem), **settings)
 
 
 def sweep_mlp(
@@ -515,7 +627,7 @@ def sweep_mlp(
     theta0 = net.init_theta(np.random.default_rng(settings["seed"]), "glorot_uniform",
                             batch_shape=(settings["seeds"], 1))
     settings["seed"] += 1  # the minibatch stream, independent of the draw of θ_0
-    return _sweep(net, theta0, None, **settings)
+    return _sweep(net, theta0, None, 0.0, **settings)  # J* = 0: a lower bound, not a known minimum
 
 
 # --------------------------------------------------------------------------
