@@ -136,7 +136,7 @@ def test_interpolation_control_oracle_and_validation():
 
 def test_linear_schedule_condition_small_budget():
     r = decay.linear_schedule_condition(lr0s=(1.0, 0.5, 0.25), passes=2, batch_size=64, repeats=1,
-                                        n_records=10)
+                                        n_records=10, short_lr0=1.0)
     assert r.tau == 2 * 1348 // 64 and r.budget == r.tau + round(0.25 * r.tau)
     assert r.budget in r.steps and r.steps[-1] == r.budget
     assert r.linear_excess.shape == r.constant_excess.shape == (len(r.steps), 3)
@@ -165,6 +165,23 @@ def test_linear_schedule_condition_small_budget():
     # Best against best: the argmin over the grid of each schedule's final value.
     for j, finals in enumerate((r.linear_final, r.constant_final, r.late_final)):
         assert r.best_final[j] == finals.min() and r.best_lr0[j] == r.lr0s[np.argmin(finals)]
+    # Floor drift: the mean over the K steps before the floor window, over the floor.
+    before = (r.long_steps >= r.budget) & (r.long_steps < 2 * r.budget)
+    np.testing.assert_allclose(r.floor_drift, r.constant_long[before].mean(axis=0) / r.constant_floor)
+    np.testing.assert_array_equal(r.floor_settled, r.floor_drift < 1.5)
+    # The budget controls: K_s on the record grid with τ_s/K_s = τ/K, read in the same run;
+    # K_L = 3K with τ_L = 3τ, its constant run the continued one.
+    assert r.short_budget in r.steps and r.short_tau == round(r.tau * r.short_budget / r.budget)
+    at = int(np.flatnonzero(r.steps == r.short_budget)[0])
+    assert r.short_constant_final == r.constant_excess[at, 0]
+    assert r.short_ratio == pytest.approx(r.short_linear_final / r.short_constant_final, rel=1e-12)
+    assert r.short_on_floor == pytest.approx(r.short_constant_final / r.constant_floor[0], rel=1e-12)
+    assert r.short_floor_reached == pytest.approx(r.floor_reached[0] * r.budget / r.short_budget, rel=1e-12)
+    assert r.long_budget == 3 * r.budget and r.long_tau == 3 * r.tau
+    assert r.long_constant_final == r.constant_long[-1, 1]
+    assert r.long_floor_reached == pytest.approx(r.floor_reached[1] / 3, rel=1e-12)
+    with pytest.raises(ValueError, match="short_lr0 must be one of lr0s"):
+        decay.linear_schedule_condition(lr0s=(1.0, 0.5), passes=2, batch_size=64, repeats=1, n_records=10)
     with pytest.raises(ValueError, match="floor_factor"):
         decay.linear_schedule_condition(floor_factor=1)
     with pytest.raises(ValueError, match=r"reach_factor must be in \(1, inf"):
@@ -201,3 +218,55 @@ def test_schedules_on_run_tracking_theory():
     assert r.floor_tracking_theory == pytest.approx(np.mean(1.6 * lam / (1.6 * lam - 1)), rel=1e-12)
     # Below 2ε0μ = 1 the excess of ε0/k decays slower than 1/k: the ratio grows without bound.
     assert decay.schedules_on_run(lr0=0.4, steps=200, repeats=1, record_every=10).floor_tracking_theory == np.inf
+
+
+def test_eq_8_14_continued_from_k_equals_eq_8_14_restarted():
+    # The long budget control continues eq. 8.14 from θ_K with linear_decay(ε_K, ε_τ, τ − K):
+    # eq. 8.14 is linear in k, so its remainder is eq. 8.14 again.
+    from coursekit.schedules import linear_decay
+    lr0, lr_tau, tau, budget = 0.5, 0.005, 6318, 2632
+    full = linear_decay(lr0, lr_tau, tau)
+    rest = linear_decay(float(full(budget)), lr_tau, tau - budget)
+    j = np.arange(1, 6000)
+    np.testing.assert_allclose(rest(j), full(budget + j), rtol=1e-12)
+
+
+def test_expected_values_of_schedules_on_run_against_a_brute_force_recursion():
+    # Mean and variance of each coordinate, step by step: m_k = (1 − ε_kλ)m_{k−1},
+    # v_k = (1 − ε_kλ)² v_{k−1} + ε_k² (σ = 1, m = 1); E[J] = ½ Σ λ (m² + v).
+    r = decay.schedules_on_run(steps=200, repeats=2, record_every=10)
+    lam = np.linspace(1.0, 2.0, 10)
+    ks = np.arange(1, 201)
+    rates = {"constant": 0.8 + 0 * ks, "1/k": 0.8 / ks, "1/sqrt": 0.8 / np.sqrt(ks), "exp": 0.8 * 0.9 ** (ks - 1)}
+    finals, distances, splits = [], [], []
+    for lr in rates.values():
+        mean, var = np.full(10, 10.0), np.zeros(10)
+        for e in lr:
+            mean, var = (1 - e * lam) * mean, (1 - e * lam) ** 2 * var + e**2
+        finals.append(0.5 * np.sum(lam * (mean**2 + var)))
+        distances.append(np.sqrt(np.sum(mean**2 + var)))
+        splits.append((0.5 * np.sum(lam * mean**2), 0.5 * np.sum(lam * var)))
+    np.testing.assert_allclose(r.expected_final, finals, rtol=1e-9)
+    assert r.expected_frozen_distance == pytest.approx(distances[3], rel=1e-9)
+    assert r.expected_distance_inverse_k == pytest.approx(distances[1], rel=1e-9)
+    assert r.bias_final[0] == pytest.approx(splits[1][0], rel=1e-9)
+    assert r.noise_final[0] == pytest.approx(splits[1][1], rel=1e-9)
+    assert r.expected_excess.shape == r.excess_mean.shape
+    # frozen_distance is the root mean square over the seeds.
+    assert r.seed == 0 and r.frozen_distance > 0
+
+
+def test_interpolation_step_controls_against_a_loop():
+    r = decay.interpolation_control(steps=60, repeats=2, record_every=30, n=20, dim=3, step_lrs=(0.01, 0.05))
+    from coursekit.problems import make_least_squares
+    p = make_least_squares(20, 3, np.random.default_rng(0), noise=0.0)
+    assert r.max_example_norm2 == pytest.approx(np.max(np.sum(p.X**2, axis=1)), rel=1e-12)
+    assert r.smoothness == pytest.approx(np.linalg.eigvalsh(p.X.T @ p.X / 20).max(), rel=1e-10)
+    for lr, final in zip((0.01, 0.05), r.step_gd_final):
+        theta = np.zeros(3)
+        for _ in range(60):
+            theta = theta - lr * p.X.T @ (p.X @ theta - p.y) / 20
+        assert final == pytest.approx(float(p.loss(theta)) - p.min_loss, rel=1e-8, abs=1e-14)
+    assert r.step_diverged.tolist() == [0, 0]
+    with pytest.raises(ValueError, match=r"step_lrs must be in \(0, inf"):
+        decay.interpolation_control(step_lrs=(0.0,))

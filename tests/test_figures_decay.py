@@ -20,7 +20,7 @@ def small():
         run=decay.schedules_on_run(steps=300, repeats=2),
         linear=decay.linear_schedule_digits(passes=2, batch_size=64, repeats=1, n_records=5),
         condition=decay.linear_schedule_condition(lr0s=(1.0, 0.5, 0.25), passes=2, batch_size=64, repeats=1,
-                                                  n_records=10),
+                                                  n_records=10, short_lr0=1.0),
         interp=decay.interpolation_control(steps=200, repeats=2, record_every=10),
     )
 
@@ -77,6 +77,10 @@ def test_schedules_run_figure(small, strict_and_leak_free):
         _labelled(ax)
     np.testing.assert_array_equal(drawn.lines["lr"][2].get_ydata(), r.lr[1:, 2])
     np.testing.assert_array_equal(drawn.lines["excess"][2].get_ydata(), r.excess_mean[1:, 2])
+    assert len(drawn.lines["expected"]) == len(r.names)
+    np.testing.assert_array_equal(drawn.lines["expected"][1].get_ydata(), r.expected_excess[1:, 1])
+    assert drawn.lines["expected"][1].axes is right
+    assert "exact expectation" in [t.get_text() for t in right.get_legend().get_texts()]
     assert drawn.lines["floor"].get_ydata()[0] == r.constant_floor
     matplotlib.pyplot.close(fig)
 

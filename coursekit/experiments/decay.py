@@ -4,21 +4,24 @@ Goodfellow, Bengio & Courville, *Deep Learning* (2016), §8.3.1,
 Algorithm 8.1 and eqs. 8.12-8.14. One function per claim of the course:
 
 - :func:`noise_floor` (claim C2): constant-ε SGD stalls at a noise floor
-  that grows like ε, while batch gradient descent with the same ε converges;
+  that grows like ε for small ε (and blows up as ε → 2/λ_max), while batch
+  gradient descent with the same ε converges;
 - :func:`robbins_monro_sums` and :func:`schedules_on_run` (claim C1): the
   Robbins–Monro conditions Σε_k = ∞ (eq. 8.12) and Σε_k² < ∞ (eq. 8.13),
-  and what four schedules actually do on a run;
+  and what four schedules actually do on a run, each measurement beside its
+  exact expectation (:func:`coursekit.experiments.rates.expected_excess`);
 - :func:`constant_lr_averaging` (the limit of "ε_k → 0 is needed"): with a
   constant ε the *average* of the iterates still converges;
 - :func:`interpolation_control` (the limit of claim C2): a least-squares
   problem whose labels have no noise has zero gradient noise at θ*, so
-  constant-ε SGD converges there;
+  constant-ε SGD converges there, for a small enough ε (ε max_i ‖x_i‖² < 2
+  guarantees it; larger rates can diverge where batch GD still converges);
 - :func:`linear_schedule_digits` (claim C3): the linear schedule of
   eq. 8.14 with the book's rules of thumb, on the real digits data, and
   :func:`linear_schedule_condition`: when decaying pays (eq. 8.14 keeps only
   about 0.4 of the travel, so the constant-ε0 run must reach its floor well
-  inside the budget), with a late decay as control and every schedule tuned
-  on the same ε0 grid.
+  inside the budget), with a late decay as control, every schedule tuned
+  on the same ε0 grid, and a budget control (the same ε0, only τ and K scaled).
 
 Every function is pure, takes an explicit ``seed`` and runs all its settings
 and seeds as one batched call of :func:`coursekit.runner.run`.
@@ -42,6 +45,7 @@ from ..problems import LogisticRegression, Quadratic, digits_softmax, make_least
 from ..robbins_monro import RobbinsMonroReport, robbins_monro
 from ..runner import run
 from ..schedules import Schedule, constant, exponential_decay, inverse_k, inverse_sqrt, join, linear_decay, stack
+from .rates import expected_excess
 
 __all__ = [
     "AveragingResult",
@@ -98,6 +102,13 @@ def _check_lrs(lrs) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
+def _local_slope(problem: Quadratic, lrs: np.ndarray) -> np.ndarray:
+    # F(ε) = Σ_i εσ²/(2m(2 − ελ_i)) has dF/dε = Σ_i σ²/(m(2 − ελ_i)²), so the local
+    # log-log slope ε F'/F is 2 Σ_i (2 − ελ_i)^−2 / Σ_i (2 − ελ_i)^−1.
+    gap = 2.0 - lrs[:, None] * problem.eigenvalues
+    return 2.0 * np.sum(gap**-2.0, axis=1) / np.sum(1.0 / gap, axis=1)
+
+
 @dataclass(frozen=True)
 class NoiseFloorResult:
     """Constant-ε SGD against batch gradient descent on :func:`noisy_quadratic`.
@@ -116,6 +127,10 @@ class NoiseFloorResult:
     slope_factor_removed            log-log slope of floor × small_lr_form / closed_form:
                                     the measured floor with the 1/(2 − ελ_i) factor
                                     divided out (the control of "slightly above 1")
+    closed_form_local_slope : (S,)  d log F / d log ε of the closed form F at each ε:
+                                    ε Σ_i 1/(2 − ελ_i)² / Σ_i 1/(2 − ελ_i); 1 for small ε,
+                                    growing without bound as ε → 2/λ_max (not a power law)
+    stability_limit                 2/λ_max, the pole of the closed form
     mu                              μ = min λ_i, the smallest curvature (strong convexity)
     gd_final : (S,)                 J(θ_K) − J* of batch gradient descent after K steps
     gd_rate, gd_rate_theory : (S,)  per-step contraction of J − J* measured on the
@@ -136,6 +151,8 @@ class NoiseFloorResult:
     closed_form_slope: float
     small_lr_form: np.ndarray
     slope_factor_removed: float
+    closed_form_local_slope: np.ndarray
+    stability_limit: float
     mu: float
     gd_final: np.ndarray
     gd_rate: np.ndarray
@@ -206,6 +223,8 @@ def noise_floor(
         closed_form_slope=float(analysis.loglog_slope(lrs, closed)),
         small_lr_form=small,
         slope_factor_removed=float(analysis.loglog_slope(lrs, floor * small / closed)),
+        closed_form_local_slope=_local_slope(problem, lrs),
+        stability_limit=float(2.0 / problem.eigenvalues.max()),
         mu=problem.mu,
         gd_final=gd_excess[-1],
         gd_rate=np.asarray(gd_rate),
@@ -225,7 +244,15 @@ class InterpolationResult:
     excess_mean : (R, 2)        J(θ_k) − J*, averaged over the seeds
     final_excess : (2,)         at k = K
     gradient_noise : (2,)       (1/n) Σ_i ‖∇L_i(θ*)‖²: the per-example gradients'
-                                spread at the minimum (0 when the model interpolates)
+                                spread at the minimum (0 up to rounding when the model
+                                interpolates)
+    smoothness                  L, the largest eigenvalue of XᵀX/n: batch GD needs ε < 2/L
+    max_example_norm2           max_i ‖x_i‖²: a one-example step cannot expand the error
+                                when ε max_i ‖x_i‖² < 2 (the guarantee for SGD, m = 1)
+    step_lrs : (T,)             larger constant rates tried on the labels without noise
+    step_diverged : (T,) int    how many of the seeds diverged at each of them (SGD)
+    step_final : (T,)           mean J(θ_K) − J* of SGD over the seeds (NaN if any diverged)
+    step_gd_final : (T,)        J(θ_K) − J* of batch gradient descent at the same rates
     lr, batch_size, n_train, dim, repeats
     """
 
@@ -234,6 +261,12 @@ class InterpolationResult:
     excess_mean: np.ndarray
     final_excess: np.ndarray
     gradient_noise: np.ndarray
+    smoothness: float
+    max_example_norm2: float
+    step_lrs: np.ndarray
+    step_diverged: np.ndarray
+    step_final: np.ndarray
+    step_gd_final: np.ndarray
     lr: float
     batch_size: int
     n_train: int
@@ -250,6 +283,7 @@ def interpolation_control(
     repeats: int = 10,
     record_every: int = 30,
     seed: int = 0,
+    step_lrs=(0.15, 0.2),
 ) -> InterpolationResult:
     """Where the noise floor of claim C2 disappears: a model that interpolates its data.
 
@@ -261,6 +295,12 @@ def interpolation_control(
     Without label noise every example's gradient x_i(x_iᵀθ − y_i) vanishes
     at θ* = θ_true, so the minibatch gradient is exact there and SGD converges;
     with it, SGD stalls at a floor, as on the noisy quadratic.
+
+    Converging needs a small enough ε, smaller than for batch gradient descent
+    (ε < 2/L): with one example per step it is guaranteed when
+    ε max_i ‖x_i‖² < 2, since each step then cannot expand the error. The
+    labels without noise are also run (same batched call) at the larger rates
+    ``step_lrs``, with SGD and with batch gradient descent.
     """
     label_noise = check_scalar("label_noise", label_noise, 0.0, low_open=True)
     lr = check_scalar("lr", lr, 0.0, low_open=True)
@@ -271,18 +311,32 @@ def interpolation_control(
     record_every = check_int("record_every", record_every, low=1, high=steps)
     seed = check_int("seed", seed, low=0)
 
+    step_lrs = check_interval("step_lrs", step_lrs, 0.0, np.inf, low_open=True)
+    step_lrs = np.atleast_1d(step_lrs).astype(float)
+
     noises = np.array([0.0, label_noise])
     curves, noise_at_min = [], []
     for sigma in noises:
         problem = make_least_squares(n, dim, np.random.default_rng(seed), noise=float(sigma))
-        if lr * float(np.max(np.sum(problem.X**2, axis=1))) >= 2.0:
+        max_norm2 = float(np.max(np.sum(problem.X**2, axis=1)))
+        if lr * max_norm2 >= 2.0:
             raise ValueError(f"lr = {lr:g} is unstable for one-example steps on this design: "
                              "it needs lr·max‖x_i‖² < 2")
-        result = run(problem, sgd(lr), np.zeros(dim), steps, batch_size=1,
+        # Without label noise, the larger rates ride along in the same batched run.
+        lrs = np.concatenate([[lr], step_lrs]) if sigma == 0 else lr
+        result = run(problem, sgd(lrs), np.zeros(dim), steps, batch_size=1,
                      rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
-        curves.append((result.loss - problem.min_loss).mean(axis=1))
+        excess = result.loss - problem.min_loss                     # (R, repeats[, 1 + T])
+        if sigma == 0:
+            clean_problem, diverged = problem, result.diverged[:, 1:].sum(axis=0)
+            last = excess[-1, :, 1:]
+            step_final = np.where(diverged == 0, np.mean(np.where(np.isfinite(last), last, 0.0), axis=0),
+                                  np.nan)
+            excess = excess[..., 0]
+        curves.append(excess.mean(axis=1))
         per_example = (problem.X @ problem.minimizer - problem.y)[:, None] * problem.X  # ∇L_i(θ*)
         noise_at_min.append(float(np.mean(np.sum(per_example**2, axis=1))))
+    gd = run(clean_problem, sgd(step_lrs), np.zeros(dim), steps, record_every=steps)
     excess = np.stack(curves, axis=-1)
     return InterpolationResult(
         label_noise=noises,
@@ -290,6 +344,12 @@ def interpolation_control(
         excess_mean=excess,
         final_excess=excess[-1],
         gradient_noise=np.array(noise_at_min),
+        smoothness=float(clean_problem.L),
+        max_example_norm2=max_norm2,
+        step_lrs=step_lrs,
+        step_diverged=diverged.astype(int),
+        step_final=step_final,
+        step_gd_final=gd.loss[-1] - clean_problem.min_loss,
         lr=lr,
         batch_size=1,
         n_train=n,
@@ -448,7 +508,8 @@ class ScheduleRunResult:
     slope_inverse_k, slope_inverse_sqrt : float
         log-log slope of the mean excess loss over k in [K/10, K] for
         ε0/k (the O(1/k) rate when 2 ε0 μ > 1) and ε0/√k (excess ∝ ε_k ∝ k^(−1/2))
-    frozen_distance : float        mean ‖θ_K − θ*‖ of the exponential schedule
+    frozen_distance : float        ‖θ_K − θ*‖ of the exponential schedule, root mean
+                                   square over the seeds
     frozen_distance_noise_free : float
         ‖θ_K − θ*‖ without gradient noise: ‖Π_k (1 − ε_k λ_i) θ_0,i‖ (closed form)
     frozen_movement : float        max over seeds of ‖θ_K − θ_{K/2}‖ (exponential)
@@ -458,7 +519,7 @@ class ScheduleRunResult:
     noise_free_distance_fast : float
         the noise-free distance for the faster decay r = ``fast_rate`` (control
         of "a faster decay leaves θ further away even without noise")
-    distance_inverse_k : float     mean ‖θ_K − θ*‖ of ε0/k, for comparison
+    distance_inverse_k : float     the same for ε0/k, for comparison
     constant_tail_mean : float     mean J − J* of the constant rate over k in [K/2, K]
     floor_tracking : (2,)          mean over k in [K/10, K] of (J(θ_k) − J*) / floor(ε_k)
                                    for ε0/k and ε0/√k, floor(ε) the closed-form floor
@@ -470,13 +531,38 @@ class ScheduleRunResult:
     lr0_small, slope_inverse_k_small, final_inverse_k_small
         ε0/k from ε0 = ``lr0_small`` with 2 ε0 μ < 1 (a separate run, same seed):
         the control of "O(1/k) needs 2 ε0 μ > 1"
-    lr0, rate, fast_rate, start, repeats
+    expected_excess : (R, 4)       the exact E[J(θ_k)] − J* of each schedule
+                                   (:func:`coursekit.experiments.rates.expected_excess`,
+                                   a closed form of the mean and variance recursions):
+                                   what the seeds' mean estimates
+    expected_final : (4,)          its value at k = K
+    expected_slope_inverse_k, expected_slope_inverse_sqrt, expected_slope_inverse_k_small :
+                                   the slopes of the exact expectation, same window
+    expected_floor_tracking : (2,) floor_tracking of the exact expectation
+    expected_frozen_distance, expected_distance_inverse_k :
+                                   √E‖θ_K − θ*‖², exact (exponential and ε0/k)
+    expected_final_inverse_k_small : float   exact E[J(θ_K)] − J* of ε0/k from ``lr0_small``
+    bias_final, noise_final : (2,) the exact split of E[J(θ_K)] − J* into the noise-free
+                                   part (the run without noise from θ_0) and the noise
+                                   part, for ε0/k from ``lr0`` and from ``lr0_small``
+    lr0, rate, fast_rate, start, repeats, seed
     """
 
     names: tuple
     steps: np.ndarray
     lr: np.ndarray
     excess_mean: np.ndarray
+    expected_excess: np.ndarray
+    expected_final: np.ndarray
+    expected_slope_inverse_k: float
+    expected_slope_inverse_sqrt: float
+    expected_slope_inverse_k_small: float
+    expected_floor_tracking: np.ndarray
+    expected_frozen_distance: float
+    expected_distance_inverse_k: float
+    expected_final_inverse_k_small: float
+    bias_final: np.ndarray
+    noise_final: np.ndarray
     final_excess: np.ndarray
     constant_floor: float
     slope_inverse_k: float
@@ -500,6 +586,16 @@ class ScheduleRunResult:
     fast_rate: float
     start: float
     repeats: int
+    seed: int
+
+
+def _expected_distance(problem: Quadratic, theta0: np.ndarray, lr: np.ndarray) -> float:
+    # E‖θ_K − θ*‖² = Σ_i E[θ_K,i²]: one coordinate at a time, E[J_i] = ½ λ_i E[θ_i²].
+    total = 0.0
+    for lam, start in zip(problem.eigenvalues, theta0 - problem.minimizer):
+        one = expected_excess([lam], start, lr, problem.noise)
+        total += 2.0 * (one.bias_last[-1] + one.noise_last[-1]) / lam
+    return float(np.sqrt(total))
 
 
 def schedules_on_run(
@@ -509,7 +605,7 @@ def schedules_on_run(
     repeats: int = 10,
     start: float = 10.0,
     record_every: int = 10,
-    seed: int = 1,
+    seed: int = 0,
     lr0_small: float = 0.25,
     fast_rate: float = 0.5,
 ) -> ScheduleRunResult:
@@ -526,6 +622,11 @@ def schedules_on_run(
     closed-form floor of its current ε_k, ε0/k lags above it; without noise
     the exponential decay stops close to θ* at r = ``rate`` but far from it
     at the faster r = ``fast_rate``.
+
+    Every measured number has its exact expectation beside it (the closed form
+    :func:`coursekit.experiments.rates.expected_excess` for SGD with m = 1 on
+    this diagonal quadratic), so that one draw of the seeds can be read
+    against what it estimates.
     """
     lr0 = check_scalar("lr0", lr0, 0.0, 1.0, low_open=True, high_open=True)
     lr0_small = check_scalar("lr0_small", lr0_small, 0.0, 1.0, low_open=True, high_open=True)
@@ -560,23 +661,39 @@ def schedules_on_run(
     small = run(problem, sgd(inverse_k(lr0_small)), theta0, steps, batch_size=1,
                 rng=np.random.default_rng(seed), repeats=repeats, record_every=record_every)
     small_excess = (small.loss - problem.min_loss).mean(axis=1)
+    # Exact expectations (additive N(0, σ²) noise, m = 1), on the same records.
+    exact = [expected_excess(problem.eigenvalues, theta0 - problem.minimizer, np.asarray(s(ks), float),
+                             problem.noise) for s in (*schedules, inverse_k(lr0_small))]
+    expected = np.stack([e.bias_last + e.noise_last for e in exact], axis=-1)[result.steps]  # (R, 5)
+    expected_tracking = (expected[in_window, 1:3] / problem.stationary_excess_loss(lr_k, 1)).mean(axis=0)
     return ScheduleRunResult(
         names=tuple(s.name for s in schedules),
         steps=result.steps,
         lr=result.lr[:, 0],
         excess_mean=excess,
         final_excess=excess[-1],
+        expected_excess=expected[:, :4],
+        expected_final=expected[-1, :4],
+        expected_slope_inverse_k=float(analysis.loglog_slope(result.steps, expected[:, 1], **window)),
+        expected_slope_inverse_sqrt=float(analysis.loglog_slope(result.steps, expected[:, 2], **window)),
+        expected_slope_inverse_k_small=float(analysis.loglog_slope(result.steps, expected[:, 4], **window)),
+        expected_floor_tracking=expected_tracking,
+        expected_frozen_distance=_expected_distance(problem, theta0, exp_lr),
+        expected_distance_inverse_k=_expected_distance(problem, theta0, np.asarray(schedules[1](ks), float)),
+        expected_final_inverse_k_small=float(expected[-1, 4]),
+        bias_final=np.array([exact[1].bias_last[-1], exact[4].bias_last[-1]]),
+        noise_final=np.array([exact[1].noise_last[-1], exact[4].noise_last[-1]]),
         constant_floor=float(problem.stationary_excess_loss(lr0, 1)),
         slope_inverse_k=float(analysis.loglog_slope(result.steps, excess[:, 1], **window)),
         slope_inverse_sqrt=float(analysis.loglog_slope(result.steps, excess[:, 2], **window)),
-        frozen_distance=float(distance[:, 3].mean()),
+        frozen_distance=float(np.sqrt(np.mean(distance[:, 3] ** 2))),
         frozen_distance_noise_free=float(np.linalg.norm(shrink * (theta0 - problem.minimizer))),
         frozen_movement=float(movement.max()),
         lr_half=float(exp_lr[result.steps[middle] - 1]),
         lr_final=float(exp_lr[-1]),
         remaining_sum=float(exp_lr[result.steps[middle]:].sum()),
         noise_free_distance_fast=float(np.linalg.norm(shrink_fast * (theta0 - problem.minimizer))),
-        distance_inverse_k=float(distance[:, 1].mean()),
+        distance_inverse_k=float(np.sqrt(np.mean(distance[:, 1] ** 2))),
         constant_tail_mean=float(analysis.tail_mean(excess[:, 0], 0.5)),
         floor_tracking=tracking,
         floor_tracking_theory=(float(np.mean(2 * lr0 * problem.eigenvalues / (2 * lr0 * problem.eigenvalues - 1)))
@@ -589,6 +706,7 @@ def schedules_on_run(
         fast_rate=fast_rate,
         start=start,
         repeats=repeats,
+        seed=seed,
     )
 
 
@@ -740,8 +858,27 @@ class LinearConditionResult:
                                 with the lowest J(θ_K) − J* and that value (every
                                 schedule tuned on the same grid by the same rule)
     best_ratio : float          best linear / best constant
+    floor_drift : (P,)          mean J − J* of the continued constant run over the K steps
+                                just before the floor window, divided by the floor: near 1
+                                once the run has settled (a little above 1 if it reached its
+                                floor during those K steps); far above 1 means it is still
+                                descending, and then ``constant_floor`` is only an upper
+                                bound of its floor (so on_floor is a lower bound)
+    floor_settled : (P,) bool   floor_drift < ``settle_tolerance``
+    short_lr0, short_budget, short_tau
+                                the budget control: eq. 8.14 at ε0 = ``short_lr0`` with
+                                τ and K scaled down (K_s on the record grid, τ_s/K_s = τ/K),
+                                a schedule of the same batched run, compared at k = K_s
+    short_linear_final, short_constant_final, short_ratio
+                                J − J* at K_s of it and of the constant run, their ratio
+    short_on_floor, short_floor_reached
+                                constant run at K_s / its floor, and the k / K_s at which it
+                                first comes within ``reach_factor`` times its floor
+    long_lr0, long_budget, long_tau, long_linear_final, long_constant_final, long_ratio,
+    long_floor_reached          the same with τ and K scaled up to ``floor_factor`` times
+                                (eq. 8.14 run on through the continuation; K_L = f K)
     tau, budget, late_start_step, passes, batch_size, final_fraction, floor_factor,
-    reach_factor, repeats
+    reach_factor, settle_tolerance, repeats
     """
 
     lr0s: np.ndarray
@@ -768,6 +905,23 @@ class LinearConditionResult:
     best_lr0: np.ndarray
     best_final: np.ndarray
     best_ratio: float
+    floor_drift: np.ndarray
+    floor_settled: np.ndarray
+    short_lr0: float
+    short_budget: int
+    short_tau: int
+    short_linear_final: float
+    short_constant_final: float
+    short_ratio: float
+    short_on_floor: float
+    short_floor_reached: float
+    long_lr0: float
+    long_budget: int
+    long_tau: int
+    long_linear_final: float
+    long_constant_final: float
+    long_ratio: float
+    long_floor_reached: float
     tau: int
     budget: int
     late_start_step: int
@@ -776,6 +930,7 @@ class LinearConditionResult:
     final_fraction: float
     floor_factor: int
     reach_factor: float
+    settle_tolerance: float
     repeats: int
 
 
@@ -788,6 +943,10 @@ def linear_schedule_condition(
     late_start: float = 0.75,
     floor_factor: int = 3,
     reach_factor: float = 1.2,
+    settle_tolerance: float = 1.5,
+    short_lr0: float = 2.0,
+    short_scale: float = 0.18,
+    long_lr0: float = 0.5,
     l2: float = 1e-3,
     repeats: int = 2,
     n_records: int = 28,
@@ -809,6 +968,14 @@ def linear_schedule_condition(
     quarter keeps about 0.88 of the travel and pays at smaller ε0 too. Each
     schedule is also tuned on the grid by the same rule (lowest J(θ_K) − J*),
     for a best-against-best comparison.
+
+    The budget control changes only the budget: eq. 8.14 at ε0 = ``short_lr0``
+    (where it pays) with τ and K scaled by ``short_scale``, so that the
+    constant run has not reached its floor by K_s; and eq. 8.14 at
+    ε0 = ``long_lr0`` (where it loses) with τ and K ``floor_factor`` times
+    longer, so that it has. Both ride in the same batched runs (the long one
+    through the continuation), so they cost almost nothing extra; both ε0
+    must be in ``lr0s``.
     """
     lr0s = check_interval("lr0s", lr0s, 0.0, np.inf, low_open=True, high_open=True)
     if lr0s.ndim != 1 or lr0s.size < 1:
@@ -823,6 +990,15 @@ def linear_schedule_condition(
     repeats = check_int("repeats", repeats, low=1)
     n_records = check_int("n_records", n_records, low=10)
     seed = check_int("seed", seed, low=0)
+    settle_tolerance = check_scalar("settle_tolerance", settle_tolerance, 1.0, low_open=True)
+    short_scale = check_scalar("short_scale", short_scale, 0.0, 1.0, low_open=True, high_open=True)
+    where = {}
+    for name, value in (("short_lr0", short_lr0), ("long_lr0", long_lr0)):
+        hits = np.flatnonzero(np.isclose(lr0s, check_scalar(name, value, 0.0, low_open=True)))
+        if hits.size == 0:
+            raise ValueError(f"{name} must be one of lr0s {lr0s.tolist()}, got {value:g}")
+        where[name] = int(hits[0])
+    i_short, i_long = where["short_lr0"], where["long_lr0"]
 
     problem, min_loss = digits_problem(l2)
     if batch_size > problem.n_train:
@@ -840,28 +1016,47 @@ def linear_schedule_condition(
         # Constant ε0 for k ≤ k0, then eq. 8.14 restarted over the last K − k0 steps.
         return join([constant(lr0), linear_decay(lr0, final_fraction * lr0, budget - k0)], boundaries=[k0])
 
+    # The budget controls: K_s on the record grid, τ_s/K_s = τ/K; K_L = f K, τ_L = f τ.
+    short_budget = every * max(1, int(round(short_scale * budget / every)))
+    short_tau = max(1, int(round(tau * short_budget / budget)))
+    long_budget, long_tau = floor_factor * budget, floor_factor * tau
+    lr_long = float(lr0s[i_long])
     parts = []
     for lr0 in lr0s:
         lr0 = float(lr0)
         parts += [linear_decay(lr0, final_fraction * lr0, tau), constant(lr0), late_decay(lr0)]
+    lr_short = float(lr0s[i_short])
+    parts += [linear_decay(lr_short, final_fraction * lr_short, short_tau),
+              linear_decay(lr_long, final_fraction * lr_long, long_tau)]
     rng = np.random.default_rng(seed)
     result = run(problem, sgd(stack(*parts)), np.zeros(problem.dim), budget, batch_size=batch_size,
                  rng=rng, repeats=repeats, record_every=every)
     if result.diverged.any():
         raise ValueError("a run diverged: lower the largest ε0 in lr0s")
-    excess = (result.loss - min_loss).mean(axis=1)           # (R, 3P)
-    linear, const, late_run = excess[:, 0::3], excess[:, 1::3], excess[:, 2::3]
-    # Continue the constant runs from θ_K with the same stream of minibatches.
-    more = run(problem, sgd(lr0s), result.final_theta[:, 1::3], (floor_factor - 1) * budget,
+    excess = (result.loss - min_loss).mean(axis=1)           # (R, 3P + 2)
+    n = lr0s.size
+    linear, const, late_run = excess[:, 0:3 * n:3], excess[:, 1:3 * n:3], excess[:, 2:3 * n:3]
+    # Continue the constant runs (and the long eq. 8.14) from θ_K with the same stream of
+    # minibatches. Eq. 8.14 is linear in k, so its remainder from k = K on is eq. 8.14 again,
+    # from ε_K to ε_τ over the τ_L − K steps left.
+    lr_at_budget = float(linear_decay(lr_long, final_fraction * lr_long, long_tau)(budget))
+    rest = linear_decay(lr_at_budget, final_fraction * lr_long, long_tau - budget)
+    more = run(problem, sgd(stack(*[constant(float(v)) for v in lr0s], rest)),
+               result.final_theta[:, list(range(1, 3 * n, 3)) + [3 * n + 1]], (floor_factor - 1) * budget,
                batch_size=batch_size, rng=rng, record_every=every)
-    more_excess = (more.loss - min_loss).mean(axis=1)        # (R', P)
+    more_excess = (more.loss - min_loss).mean(axis=1)        # (R', P + 1)
     long_steps = np.concatenate([result.steps, budget + more.steps[1:]])
-    constant_long = np.concatenate([const, more_excess[1:]])
+    constant_long = np.concatenate([const, more_excess[1:, :n]])
     in_floor = long_steps >= (floor_factor - 1) * budget
     floor = constant_long[in_floor].mean(axis=0)
+    before = (long_steps >= (floor_factor - 2) * budget) & (long_steps < (floor_factor - 1) * budget)
+    drift = constant_long[before].mean(axis=0) / floor
     late = const[result.steps >= 0.9 * budget].mean(axis=0)
     within = constant_long <= reach_factor * floor
     reached = np.where(within.any(axis=0), long_steps[np.argmax(within, axis=0)] / budget, np.inf)
+    at_short = int(np.flatnonzero(result.steps == short_budget)[0])
+    short_linear, short_constant = excess[at_short, 3 * n], const[at_short, i_short]
+    long_linear, long_constant = more_excess[-1, n], more_excess[-1, i_long]
     ks = np.arange(1, budget + 1)
     travel = float(linear_decay(1.0, final_fraction, tau)(ks).sum() / budget)
     late_travel = float(np.asarray(late_decay(1.0)(ks)).sum() / budget)
@@ -892,6 +1087,23 @@ def linear_schedule_condition(
         best_lr0=lr0s[best],
         best_final=finals[np.arange(3), best],
         best_ratio=float(finals[0, best[0]] / finals[1, best[1]]),
+        floor_drift=drift,
+        floor_settled=drift < settle_tolerance,
+        short_lr0=lr_short,
+        short_budget=short_budget,
+        short_tau=short_tau,
+        short_linear_final=float(short_linear),
+        short_constant_final=float(short_constant),
+        short_ratio=float(short_linear / short_constant),
+        short_on_floor=float(short_constant / floor[i_short]),
+        short_floor_reached=float(reached[i_short] * budget / short_budget),
+        long_lr0=lr_long,
+        long_budget=long_budget,
+        long_tau=long_tau,
+        long_linear_final=float(long_linear),
+        long_constant_final=float(long_constant),
+        long_ratio=float(long_linear / long_constant),
+        long_floor_reached=float(reached[i_long] * budget / long_budget),
         tau=tau,
         budget=budget,
         late_start_step=k0,
@@ -900,5 +1112,6 @@ def linear_schedule_condition(
         final_fraction=final_fraction,
         floor_factor=floor_factor,
         reach_factor=reach_factor,
+        settle_tolerance=settle_tolerance,
         repeats=repeats,
     )

@@ -144,19 +144,24 @@ def robbins_monro_figure(sums: RobbinsMonroSums, ylim: tuple = (20.0, 12.0)) -> 
 
 def schedules_run_figure(result: ScheduleRunResult) -> Drawn:
     """Claim C1 on a run: ε_k (left) and the mean J(θ_k) − J* (right) on log-log axes,
-    with the constant rate's closed-form floor dashed.
+    with the exact expectation E[J(θ_k)] − J* of each schedule (thin, black, dotted) and the
+    constant rate's closed-form floor (dashed).
 
-    Lines: ``"lr"`` (left) and ``"excess"`` (right), one per schedule of
-    ``result.names``, and ``"floor"`` (right).
+    Lines: ``"lr"`` (left), ``"excess"`` and ``"expected"`` (right), one per schedule
+    of ``result.names``, and ``"floor"`` (right).
     """
     check_instance("result", result, ScheduleRunResult)
     fig, (left, right) = _subplots(1, 2, _WIDE)
     k = result.steps[1:]
-    lr_lines, excess_lines = [], []
+    lr_lines, excess_lines, expected_lines = [], [], []
     for i, name in enumerate(result.names):
         color = PALETTE[i % len(PALETTE)]
         lr_lines += left.plot(k, result.lr[1:, i], color=color, label=name)
-        excess_lines += right.plot(k, result.excess_mean[1:, i], color=color, label=name)
+        excess_lines += right.plot(k, result.excess_mean[1:, i], color=color, lw=1.6, label=name)
+    for i in range(len(result.names)):
+        # Drawn on top, thin and dark, so that the seeds' mean stays visible around it.
+        expected_lines += right.plot(k, result.expected_excess[1:, i], color="0.1", lw=0.9, ls=":",
+                                     label="exact expectation" if i == 0 else None)
     floor = right.axhline(result.constant_floor, color=PALETTE[0], ls="--", lw=1,
                           label="closed-form floor, constant ε0")
     # The exponential rate underflows towards 1e-240: show five decades only.
@@ -164,7 +169,7 @@ def schedules_run_figure(result: ScheduleRunResult) -> Drawn:
     left.set_ylabel("learning rate ε_k")
     left.set_title(f"Four schedules from ε0 = {result.lr0:g} (exponential drops off the chart)",
                    fontsize=10)
-    right.set_ylabel(f"J(θ_k) − J* (mean of {result.repeats} seeds)")
+    right.set_ylabel(f"J(θ_k) − J* (mean of {result.repeats} seeds, seed {result.seed})")
     right.set_title("ε0/k and ε0/√k converge; exponential freezes; constant stalls",
                     fontsize=10)
     for ax in (left, right):
@@ -173,7 +178,7 @@ def schedules_run_figure(result: ScheduleRunResult) -> Drawn:
         ax.set_xlabel("iteration k")
         ax.legend(fontsize=8)
     return Drawn(fig, (left, right), {"lr": tuple(lr_lines), "excess": tuple(excess_lines),
-                                      "floor": floor})
+                                      "expected": tuple(expected_lines), "floor": floor})
 
 
 def linear_schedule_figure(result: LinearScheduleResult) -> Drawn:
