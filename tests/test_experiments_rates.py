@@ -153,7 +153,8 @@ SMALL_FLOOR = dict(n=2000, dim=4, batch_size=10, repeats=2, record_every=5,
 
 def test_statistical_floor_oracles():
     result = rates.statistical_floor(gd_epochs=3, gd_lrs=(0.5,), sgd_constants=(1.0,),
-                                     budgets=(100, 2000, 6000), **SMALL_FLOOR)
+                                     budgets=(100, 2000, 6000), pass_budgets=(100, 2000),
+                                     **SMALL_FLOOR)
     k = result.sgd_examples[1:]
     np.testing.assert_allclose(result.floor[1:], 0.25 * 4 / (2 * k))
     assert np.isnan(result.floor[0]) and result.window == (50, 2000)
@@ -181,10 +182,22 @@ def test_statistical_floor_oracles():
         if np.any(result.gd_excess <= 1.1 * result.ols_excess) else -1
     assert result.epochs_to_ols == first
     assert result.seed_ratios.shape == (1, 2) and result.ill_epochs_to_ols.shape == (4,)
+    # The pooled comparison of the two orders: budgets within the pass, 1 + k/n, the Hessian.
+    assert result.pass_budgets.tolist() == [100, 2000]
+    np.testing.assert_allclose(result.replacement_prediction, [1.05, 2.0])
+    np.testing.assert_allclose(result.hessian_extremes,
+                               np.linalg.eigvalsh(data.X.T @ data.X / 2000)[[0, -1]], rtol=1e-12)
+    # Draw 0's own end-of-pass excess enters the pool: with replacement / floor, averaged over
+    # the 2 draws, is the mean of the two draws' end ratios.
+    np.testing.assert_allclose(result.replacement_floor_ratio[-1],
+                               (result.ratio[-1, 0] + result.seed_ratios[0, 0]) / 2, rtol=1e-12)
 
 
 def test_statistical_floor_picks_the_grid_best_by_the_same_rule():
-    result = rates.statistical_floor(gd_epochs=2, budgets=(100, 2000, 4000), **SMALL_FLOOR)
+    result = rates.statistical_floor(gd_epochs=2, budgets=(100, 2000, 4000), pass_budgets=(1000, 2000),
+                                     **SMALL_FLOOR)
+    with pytest.raises(ValueError, match="pass_budgets must be within the pass"):
+        rates.statistical_floor(pass_budgets=(2000, 30_000))
     assert result.sgd_final.shape == (2, 4) and result.gd_final.shape == (4,)
     for j in range(2):
         assert result.sgd_final[j, result.sgd_best[j]] == result.sgd_final[j].min()
@@ -242,15 +255,39 @@ def test_growing_batch_examples_follow_the_schedule_then_n_per_exact_update():
     sampled = result.examples[2]
     np.testing.assert_array_equal(sampled[1:], np.cumsum(sizes[:len(sampled) - 1]))
     np.testing.assert_array_equal(result.examples[3], 200 * np.arange(21))
-    np.testing.assert_array_equal(result.examples[0], 100 * np.arange(len(result.examples[0])))
+    np.testing.assert_array_equal(result.examples[0], 200 * np.arange(len(result.examples[0])))
     # Exact gradients after the switch: a constant ε < 2/L makes J fall at every update.
     assert np.all(np.diff(result.excess[1][switch:]) < 0)
     with pytest.raises(ValueError, match="growth_rate must be in"):
         rates.growing_batch(growth_rate=1.0)
     with pytest.raises(ValueError, match="tail must be an integer"):
-        rates.growing_batch(tail=5)
+        rates.growing_batch(tail=2)
+    # The other draws of the data: one (4, B) table each, each policy at its per-budget best.
+    assert result.data_seeds.tolist() == [1, 2] and result.seed_at_budgets.shape == (2, 3, 3)
+    assert np.all(np.isfinite(result.seed_at_budgets)) and np.all(result.seed_at_budgets > 0)
+    with pytest.raises(ValueError, match="data_seeds must be an integer"):
+        rates.growing_batch(data_seeds=(-1,))
     with pytest.raises(ValueError, match="end before the minibatch reaches n"):
         rates.growing_batch(n=200, dim=3, epochs=2, repeats=2)
+
+
+def test_growing_batch_default_grid_is_log_uniform_without_gaps():
+    import inspect
+    lrs = np.asarray(inspect.signature(rates.growing_batch).parameters["lrs"].default)
+    step = np.diff(np.log(lrs))
+    np.testing.assert_allclose(step, step[0], rtol=1e-9)
+    assert np.exp(step[0]) < 1.5 and lrs[0] == pytest.approx(1 / 1024) and lrs[-1] == 1.95
+
+
+def test_growing_batch_other_draws_are_the_same_computation_on_another_seed():
+    kw = dict(n=200, dim=3, epochs=20, repeats=2, lrs=(0.25, 0.5, 1.0), budgets=(200, 1000))
+    other = rates.growing_batch(data_seeds=(3,), **kw)
+    # Batch GD has no sampling: its excess on draw 3 is that of the main result with seed=3.
+    alone = rates.growing_batch(seed=3, data_seeds=(), **kw)
+    np.testing.assert_allclose(other.seed_at_budgets[0, 2], alone.at_budgets[3], rtol=1e-12)
+    # The growing batch on that draw: the same rule, half the seeds.
+    half = rates.growing_batch(seed=3, data_seeds=(), **{**kw, "repeats": 1})
+    np.testing.assert_allclose(other.seed_at_budgets[0, :2], half.at_budgets[1:3], rtol=1e-12)
 
 
 def test_growing_batch_tunes_each_policy_on_the_grid():
@@ -321,6 +358,26 @@ def test_expected_excess_matches_the_runner_in_monte_carlo():
                                    rtol=0.05)
 
 
+def test_expected_excess_with_one_sigma_per_coordinate_is_the_sum_of_one_dimensional_runs():
+    # Oracle: the coordinates are independent, so diag(σ_i²) noise is d scalar problems.
+    lam = np.array([1e-3, 0.05, 0.3, 1.0])
+    sigmas = np.array([0.1, 0.4, 0.0, 1.3])
+    lr = 0.6 / np.sqrt(np.arange(1, 80))
+    theta0 = np.array([1.0, -0.5, 2.0, 0.3])
+    joint = rates.expected_excess(lam, theta0, lr, sigmas, average=True, chunk=11)
+    parts = [rates.expected_excess(lam[[i]], theta0[i], lr, float(sigmas[i]), average=True)
+             for i in range(4)]
+    for field in ("bias_last", "noise_last", "bias_average", "noise_average"):
+        np.testing.assert_allclose(getattr(joint, field),
+                                   sum(getattr(p, field) for p in parts), rtol=1e-12, atol=1e-300)
+    # A scalar σ is the same as σ for every coordinate.
+    same = rates.expected_excess(lam, theta0, lr, np.full(4, 0.7))
+    np.testing.assert_allclose(same.noise_last, rates.expected_excess(lam, theta0, lr, 0.7).noise_last,
+                               rtol=1e-12)
+    with pytest.raises(ValueError, match="one sigma per eigenvalue"):
+        rates.expected_excess(lam, theta0, lr, np.ones(3))
+
+
 def test_expected_excess_rejects_a_step_that_lands_on_one_over_lambda():
     with pytest.raises(ValueError, match="differ from 1"):
         rates.expected_excess([0.5, 1.0], 1.0, [1.0, 0.5], 1.0)
@@ -328,8 +385,12 @@ def test_expected_excess_rejects_a_step_that_lands_on_one_over_lambda():
         rates.expected_excess([0.0, 1.0], 1.0, [0.5], 1.0)
 
 
-def test_seconds_per_update_returns_positive_marginal_times():
-    result = rates.seconds_per_update(sizes=(100, 1000), steps=(20, 2))
-    assert result["sgd"].shape == (2,) and np.all(result["sgd"] >= 0) and np.all(result["gd"] >= 0)
-    with pytest.raises(TypeError, match="steps must be a pair"):
-        rates.seconds_per_update(steps=5)
+def test_seconds_per_update_returns_unclipped_marginal_times():
+    result = rates.seconds_per_update(sizes=(100, 1000), sgd_steps=50, gd_examples=5000, timings=3)
+    assert result["sgd"].shape == (2,) and result["gd"].shape == (2,)
+    assert np.all(np.isfinite(result["sgd"])) and np.all(np.isfinite(result["gd"]))
+    # A difference of two medians, not clipped: 100 updates of batch GD on n = 1000 cost more
+    # than one, so the estimate is positive.
+    assert result["gd"][1] > 0
+    with pytest.raises(ValueError, match="sgd_steps must be an integer"):
+        rates.seconds_per_update(sgd_steps=1)

@@ -20,7 +20,7 @@ def small():
         one=rates.one_pass(n=20_000, dim=5, n_test=500, batch_size=20),
         floor=rates.statistical_floor(n=2000, dim=4, repeats=2, gd_epochs=3, record_every=5,
                                       early_window=(100, 1000), budgets=(100, 2000, 6000),
-                                      data_seeds=(1,), ill_epochs=5),
+                                      data_seeds=(1,), ill_epochs=5, pass_budgets=(1000, 2000)),
         growing=rates.growing_batch(n=200, dim=3, epochs=20, repeats=2, budgets=(20, 200, 1000)),
     )
 
@@ -50,6 +50,9 @@ def test_rates_figure(small):
     np.testing.assert_array_equal(drawn.lines["noise last"].get_ydata(), convex.noise_last[1:, -1])
     np.testing.assert_array_equal(drawn.lines["noise expected"].get_ydata(),
                                   convex.expected_noise_average[1:, -1])
+    np.testing.assert_array_equal(drawn.lines["noise shaped"].get_ydata(),
+                                  convex.shaped_noise_average[1:])
+    assert any("covariance ∝ λ_i" in t for t in _legend(left))
     np.testing.assert_array_equal(drawn.lines["strong"].get_ydata(), strong.excess[1:])
     np.testing.assert_array_equal(drawn.lines["strong bias"].get_ydata(), strong.bias[1:])
     np.testing.assert_array_equal(drawn.lines["strong noise"].get_ydata(), strong.noise_term[1:])

@@ -111,9 +111,14 @@ class ExpectedExcess:
     noise_average: np.ndarray | None
 
 
-def expected_excess(eigenvalues, theta0, lr, noise: float, *, average: bool = False,
+def expected_excess(eigenvalues, theta0, lr, noise, *, average: bool = False,
                     chunk: int = 16384) -> ExpectedExcess:
     """Exact E[J(θ_k)] − J* of SGD on J(θ) = ½ Σ_i λ_i θ_i² with gradient noise σξ, ξ ~ N(0, I).
+
+    ``noise`` is σ, a number (isotropic noise, covariance σ²I, as in
+    :class:`coursekit.problems.Quadratic`) or one σ_i per coordinate
+    (covariance diag(σ_i²)); σ_i² = σ²λ_i is the noise of least squares near
+    θ*, whose per-example gradient x(xᵀθ* − y) has covariance σ²H.
 
     A closed form, not a simulation: the update of Algorithm 8.1 on this
     problem (:class:`coursekit.problems.Quadratic` with minibatch size 1) is
@@ -142,7 +147,10 @@ def expected_excess(eigenvalues, theta0, lr, noise: float, *, average: bool = Fa
     lam = np.atleast_1d(np.asarray(lam, dtype=float))
     theta0 = np.broadcast_to(np.asarray(theta0, dtype=float), lam.shape)
     lr = np.atleast_1d(check_interval("lr", lr, 0.0, np.inf, low_open=True)).astype(float)
-    noise = check_scalar("noise", noise, 0.0, np.inf)
+    noise = np.asarray(check_interval("noise", noise, 0.0, np.inf), dtype=float)
+    if noise.ndim > 1 or (noise.ndim == 1 and noise.shape != lam.shape):
+        raise ValueError(f"noise must be a number or one sigma per eigenvalue, got shape {noise.shape}")
+    noise = np.broadcast_to(noise, lam.shape)
     chunk = check_int("chunk", chunk, low=1)
     factors = 1.0 - lr[:, None] * lam
     if np.any(factors == 0.0):
@@ -153,12 +161,12 @@ def expected_excess(eigenvalues, theta0, lr, noise: float, *, average: bool = Fa
     log_p = np.zeros_like(lam)                  # log P_k
     log_s = np.full_like(lam, -np.inf)          # log Σ_{j≤k} ε_j²σ²/P_j
     with np.errstate(divide="ignore"):          # σ = 0: log 0 = −inf is the right answer
-        log_noise = np.log((lr * noise) ** 2)
+        log_noise = np.log((lr[:, None] * noise) ** 2)   # (K, d)
     for start in range(0, steps, chunk):        # chunks bound the memory, not the result
         stop = min(start + chunk, steps)
         log_pk = log_p + np.cumsum(np.log(factors[start:stop] ** 2), axis=0)
         log_sk = np.logaddexp.accumulate(
-            np.vstack([log_s, log_noise[start:stop, None] - log_pk]), axis=0)[1:]
+            np.vstack([log_s, log_noise[start:stop] - log_pk]), axis=0)[1:]
         bias_last[start + 1:stop + 1] = 0.5 * np.sum(lam * theta0**2 * np.exp(log_pk), axis=1)
         noise_last[start + 1:stop + 1] = 0.5 * np.sum(lam * np.exp(log_pk + log_sk), axis=1)
         log_p, log_s = log_pk[-1], log_sk[-1]
@@ -204,7 +212,15 @@ class ConvexRateResult:
     slope_expected_total_average : (S,) slope of the exact E[J(θ̄_k)] − J*
     narrow_smallest_curvature : λ_min of a narrower spectrum (same d, up to 1)
     slope_expected_noise_narrow_average, slope_expected_noise_narrow_last : the noise term's
-        exact slopes on that spectrum: the log k depends on how far the curvatures spread
+        exact slopes on that spectrum: the flattening depends on how far the curvatures spread
+    shaped_noise_average, shaped_noise_last : (R,) exact noise term when the noise covariance
+        is ∝ diag(λ_i) (least squares near θ*) instead of σ²I, with the same trace dσ²,
+        σ = the largest ``noise``
+    slope_shaped_noise_average, slope_shaped_noise_last : their slopes
+    slope_shaped_total_average, slope_shaped_total_last : slopes of bias + that noise term
+    constant_average_slope_shaped, constant_average_slope_isotropic : slope of the exact
+        E[J(θ̄_k)] − J* of the *averaged constant step* ``constant_lr`` under each noise
+        (Bach & Moulines, 2013: O(d/k) for least squares, no strong convexity needed)
     window : (k_min, k_max);  eigenvalues : (d,);  lr0 : ε_0;  repeats : seeds
     """
 
@@ -233,6 +249,14 @@ class ConvexRateResult:
     narrow_smallest_curvature: float
     slope_expected_noise_narrow_average: float
     slope_expected_noise_narrow_last: float
+    shaped_noise_average: np.ndarray
+    shaped_noise_last: np.ndarray
+    slope_shaped_noise_average: float
+    slope_shaped_noise_last: float
+    slope_shaped_total_average: float
+    slope_shaped_total_last: float
+    constant_average_slope_shaped: float
+    constant_average_slope_isotropic: float
     window: tuple
     eigenvalues: np.ndarray
     lr0: float
@@ -341,6 +365,17 @@ def convex_rate(
     narrow = expected_excess(np.geomspace(narrow_smallest_curvature, 1.0, dim), 0.0, lrs, 1.0,
                              average=True)
     sigma2 = noise[None, :] ** 2
+    # Control for the isotropic noise: a covariance ∝ diag(λ_i), what least squares gives near
+    # θ* (per-example gradient x(xᵀθ* − y), covariance σ²H), scaled to the same total variance
+    # dσ² as σ²I: σ_i² = σ² d λ_i / Σ_j λ_j. Exact, no simulation.
+    shaped_sigma = float(noise[-1]) * np.sqrt(dim * eigenvalues / eigenvalues.sum())
+    shaped = expected_excess(eigenvalues, 0.0, lrs, shaped_sigma, average=True)
+    shaped_avg, shaped_last = shaped.noise_average[k], shaped.noise_last[k]
+    # The averaged constant step under both noises (Bach & Moulines, 2013).
+    flat = np.full(steps, constant_lr)
+    const_bias = expected_excess(eigenvalues, theta0, flat, 0.0, average=True).bias_average[k]
+    const_shaped = expected_excess(eigenvalues, 0.0, flat, shaped_sigma, average=True)
+    const_iso = expected_excess(eigenvalues, 0.0, flat, float(noise[-1]), average=True)
     expected_avg = exact.noise_average[k][:, None] * sigma2
     expected_last = exact.noise_last[k][:, None] * sigma2
 
@@ -370,6 +405,14 @@ def convex_rate(
         narrow_smallest_curvature=narrow_smallest_curvature,
         slope_expected_noise_narrow_average=slope(narrow.noise_average[k]),
         slope_expected_noise_narrow_last=slope(narrow.noise_last[k]),
+        shaped_noise_average=shaped_avg,
+        shaped_noise_last=shaped_last,
+        slope_shaped_noise_average=slope(shaped_avg),
+        slope_shaped_noise_last=slope(shaped_last),
+        slope_shaped_total_average=slope(bias_avg + shaped_avg),
+        slope_shaped_total_last=slope(bias_last + shaped_last),
+        constant_average_slope_shaped=slope(const_bias + const_shaped.noise_average[k]),
+        constant_average_slope_isotropic=slope(const_bias + const_iso.noise_average[k]),
         window=window,
         eigenvalues=eigenvalues,
         lr0=lr0,
@@ -598,36 +641,40 @@ def work_per_update(
 
 def seconds_per_update(
     *, sizes=(100, 1000, 10_000, 100_000), batch_size: int = 10, dim: int = 10,
-    steps=(200, 5), seed: int = 0,
+    sgd_steps: int = 300, gd_examples: int = 50_000, timings: int = 3, seed: int = 0,
 ) -> dict:
     """Wall-clock seconds per update of SGD and batch GD for each n (side note to C6).
 
     Machine-dependent, unlike :func:`work_per_update`. The runner evaluates
     the full training cost J(θ) (a pass over all n examples) at each record,
-    which is not part of an update; so each method is timed on two runs that
-    record only at k = 0 and at the end, of s and 2s updates, and the
-    difference is divided by s: the marginal cost of one update, with the
-    recording cancelled out. ``steps`` = (s for SGD, s for batch GD). Returns
-    ``{"sizes", "sgd", "gd"}`` arrays, the median of 3 timings each.
+    which is not part of an update; so each method is timed on a run of s
+    updates that records only at k = 0 and k = s, and on a run of one update
+    (the same two records), and the difference is divided by s − 1: the
+    marginal cost of one update, the recording cancelled out. Each time is
+    the median of ``timings`` repetitions; nothing is clipped. s is
+    ``sgd_steps`` for SGD and max(10, ``gd_examples``/n) for batch GD, so that
+    every timed run is long next to the clock's resolution. Returns
+    ``{"sizes", "sgd", "gd"}`` arrays and the settings ``"timings"``,
+    ``"sgd_steps"``, ``"gd_examples"``.
     """
     sizes = _check_sizes(sizes)
     batch_size = check_int("batch_size", batch_size, low=1, high=int(sizes[0]))
     dim = check_int("dim", dim, low=1)
-    try:
-        sgd_steps, gd_steps = (check_int("steps", s, low=1) for s in steps)
-    except TypeError:
-        raise TypeError(f"steps must be a pair (SGD updates, batch GD updates), got {steps!r}") from None
+    sgd_steps = check_int("sgd_steps", sgd_steps, low=2)
+    gd_examples = check_int("gd_examples", gd_examples, low=1)
+    timings = check_int("timings", timings, low=1)
     seed = check_int("seed", seed, low=0)
 
-    def marginal(fn, count):
+    def median_time(fn, count):
         times = []
-        for _ in range(3):
+        for _ in range(timings):
             start = time.perf_counter()
             fn(count)
-            middle = time.perf_counter()
-            fn(2 * count)
-            times.append(((time.perf_counter() - middle) - (middle - start)) / count)
-        return max(float(np.median(times)), 0.0)
+            times.append(time.perf_counter() - start)
+        return float(np.median(times))
+
+    def marginal(fn, count):
+        return (median_time(fn, count) - median_time(fn, 1)) / (count - 1)
 
     out = {"sizes": sizes, "sgd": [], "gd": []}
     for n in sizes:
@@ -637,9 +684,11 @@ def seconds_per_update(
             lambda s: run(problem, sgd(0.1), theta0, s, batch_size=batch_size,
                           rng=np.random.default_rng(seed), record_every=s), sgd_steps))
         out["gd"].append(marginal(
-            lambda s: run(problem, sgd(0.1), theta0, s, record_every=s), gd_steps))
+            lambda s: run(problem, sgd(0.1), theta0, s, record_every=s),
+            max(10, gd_examples // int(n))))
     out["sgd"] = np.array(out["sgd"])
     out["gd"] = np.array(out["gd"])
+    out["timings"], out["sgd_steps"], out["gd_examples"] = timings, sgd_steps, gd_examples
     return out
 
 
@@ -811,6 +860,14 @@ class StatisticalFloorResult:
     epochs_to_ols : epochs of the best batch GD until its excess is ≤ ols_tolerance × ols_excess
     data_seeds : (S,) other draws of the data;  seed_ratios : (S, 2) each order's ratio to
         σ²d/(2n) at the end of the pass, with the c chosen on ``seed``
+    pass_budgets : (P,) examples within the pass at which the orders are compared on all the
+        draws (multiples of record_every·m);  replacement_ratio : (P,) mean excess with
+        replacement / mean excess without, pooled over the S + 1 draws of the data (each at
+        its order's c);  replacement_prediction : (P,) 1 + k/n, the ratio predicted by the
+        repeats and omissions of sampling with replacement;  replacement_floor_ratio : (P,)
+        the pooled mean excess with replacement / σ²d/(2k), to set against the same 1 + k/n
+    hessian_extremes : (2,) smallest and largest eigenvalue of the training Hessian XᵀX/n:
+        c λ_min < ½ puts ε_t = c/(t + k_0) below the threshold of the O(1/k) rate
     ill_condition_number : κ of a second design, x ~ N(0, diag(s²)), s² log-spaced from 1 to 1/κ
     ill_gd_lrs : (G2,);  ill_epochs_to_ols : (G2,) epochs each ε takes to come within
         ols_tolerance of that design's least-squares fit (−1: not within ill_epochs)
@@ -844,6 +901,11 @@ class StatisticalFloorResult:
     epochs_to_ols: int
     data_seeds: np.ndarray
     seed_ratios: np.ndarray
+    pass_budgets: np.ndarray
+    replacement_ratio: np.ndarray
+    replacement_prediction: np.ndarray
+    replacement_floor_ratio: np.ndarray
+    hessian_extremes: np.ndarray
     ill_condition_number: float
     ill_gd_lrs: np.ndarray
     ill_epochs_to_ols: np.ndarray
@@ -898,7 +960,7 @@ def statistical_floor(
     offset: float = 2.0, sgd_constants=(0.5, 1.0, 2.0, 4.0), gd_lrs=(0.25, 0.5, 1.0, 1.5),
     gd_epochs: int = 5, repeats: int = 8, record_every: int = 50, window=None,
     early_window=(1000, 10_000), budgets=(500, 2000, 10_000, 20_000, 40_000, 100_000),
-    data_seeds=(1, 2, 3), ols_tolerance: float = 1.1, ill_condition_number: float = 100.0,
+    data_seeds=(1, 2, 3), pass_budgets=(2000, 10_000, 20_000), ols_tolerance: float = 1.1, ill_condition_number: float = 100.0,
     ill_gd_lrs=(0.5, 1.0, 1.5, 1.8), ill_epochs: int = 150, seed: int = 0,
 ) -> StatisticalFloorResult:
     """One-pass SGD next to the statistical rate, and batch GD at equal examples (claim C9).
@@ -956,6 +1018,12 @@ def statistical_floor(
     window = _check_example_window("window", (record_every * batch_size, total)
                                    if window is None else window, total)
     early_window = _check_example_window("early_window", early_window, total)
+    pass_budgets = _check_sizes(pass_budgets)
+    if pass_budgets[-1] > total or np.any(pass_budgets % batch_size) \
+            or np.any(pass_budgets % (record_every * batch_size)):
+        raise ValueError("pass_budgets must be within the pass and multiples of "
+                         f"record_every * batch_size = {record_every * batch_size}, "
+                         f"got {pass_budgets.tolist()}")
     sampling = ("with replacement", "without replacement (one random permutation)")
     theta0 = np.zeros(dim)
 
@@ -1002,10 +1070,21 @@ def statistical_floor(
 
     early = ratio_range(*early_window)
     seed_ratios = []
+    # The other draws are recorded every pool_every updates, which holds every budget of
+    # pass_budgets (each record is a pass over the data): few records.
+    pool_every = int(np.gcd.reduce(pass_budgets // batch_size))
+    pooled = _at_budgets(sgd_examples, sgd_excess, pass_budgets)  # (P, 2), summed over draws
     for s in data_seeds:
         other = make_linear_regression(n, dim, np.random.default_rng(int(s)), noise=noise)
-        curves, _ = one_pass_sgd(other, sgd_constants[sgd_best], int(s), steps)  # (2, 2, 2)
+        curves, seen = one_pass_sgd(other, sgd_constants[sgd_best], int(s), pool_every)
         seed_ratios.append([curves[j, -1, j] / floor[-1] for j in range(2)])
+        pooled += _at_budgets(seen, np.stack([curves[0, :, 0], curves[1, :, 1]], axis=1),
+                              pass_budgets)
+    # With replacement, k draws give example i a count w_i ~ Poisson(k/n): SGD with
+    # ε_t ≈ 1/t is then close to a weighted least-squares fit, whose noise is
+    # ∝ Σ w_i² / (Σ w_i)² ≈ (1 + k/n)/k: an effective sample size k/(1 + k/n).
+    pooled_at = pooled
+    hessian = np.linalg.eigvalsh(data.X.T @ data.X / n)
 
     # The same batch GD on a design with condition number κ (population Hessian diag(s²)).
     scales = np.sqrt(np.geomspace(1.0, 1.0 / ill_condition_number, dim))
@@ -1050,6 +1129,12 @@ def statistical_floor(
         epochs_to_ols=_first_within(gd_excess, ols_tolerance * ols_excess),
         data_seeds=data_seeds,
         seed_ratios=np.array(seed_ratios).reshape(data_seeds.size, 2),
+        pass_budgets=pass_budgets,
+        replacement_ratio=pooled_at[:, 0] / pooled_at[:, 1],
+        replacement_prediction=1.0 + pass_budgets / n,
+        replacement_floor_ratio=pooled_at[:, 0] / (data_seeds.size + 1)
+        / (noise**2 * dim / (2.0 * pass_budgets)),
+        hessian_extremes=np.array([hessian[0], hessian[-1]]),
         ill_condition_number=ill_condition_number,
         ill_gd_lrs=ill_gd_lrs,
         ill_epochs_to_ols=ill_epochs_to_ols,
@@ -1109,6 +1194,7 @@ class GrowingBatchResult:
     switch_update : updates made with minibatches (m_k < n) before the exact gradients
     switch_examples : examples those updates touched
     contraction : (4,) per-update factor of J − J* fitted over the last ``tail`` updates
+        (SGD with the small m: over its last max(tail, 60), its records being 20 updates apart)
         (:func:`coursekit.analysis.geometric_rate`): < 1 means linear convergence
     theory_contraction : max((1 − ε μ)², (1 − ε L)²) at batch GD's ε, its worst direction
     lrs : (G,) the grid of constant ε;  final_by_lr : (4, G) each policy's excess at the end
@@ -1116,6 +1202,9 @@ class GrowingBatchResult:
     best_lr : (4,) the ε each policy got by the rule (lowest ``final_by_lr``); the curves above
         are at that ε
     n, small_batch, growth_rate, tail, mu, L
+    data_seeds : (S,) other draws of the data;  seed_at_budgets : (S, 3, B) the excess of the
+        policies other than SGD (labels[1:]) at each budget on those draws, each at its best ε
+        for that budget (same rule)
     """
 
     labels: tuple
@@ -1139,13 +1228,15 @@ class GrowingBatchResult:
     tail: int
     mu: float
     L: float
+    data_seeds: np.ndarray
+    seed_at_budgets: np.ndarray
 
 
 def growing_batch(
     *, n: int = 2000, dim: int = 10, condition_number: float = 10.0, noise: float = 0.5,
-    lrs=(1 / 1024, 1 / 256, 1 / 64, 0.25, 0.5, 1.0, 1.5, 1.8, 1.95), small_batch: int = 10,
+    lrs=tuple(np.geomspace(1 / 1024, 1.95, 23)), small_batch: int = 10,
     growth_rate: float = 1.1, epochs: int = 40, repeats: int = 8, tail: int = 30,
-    budgets=(200, 2000, 20_000, 40_000, 80_000), seed: int = 0,
+    budgets=(200, 2000, 20_000, 40_000, 80_000), data_seeds=(1, 2), seed: int = 0,
 ) -> GrowingBatchResult:
     """Small fixed m, growing m_k and the full batch, at equal examples seen (claim C10).
 
@@ -1157,8 +1248,11 @@ def growing_batch(
     replacement throughout. Each runs until it has touched ``epochs`` × n
     examples. Every policy is tuned by the same rule: the ε of the grid
     ``lrs`` (all in one batched run) with the lowest excess loss at the end
-    of that budget. The grid reaches past 2/(L + μ), batch GD's best
-    constant step on a quadratic.
+    of that budget. The default grid is log-uniform (a factor √2 between
+    neighbours, no gaps) from 1/1024 to 1.95, past 2/(L + μ), batch GD's best
+    constant step on a quadratic. ``data_seeds``: other draws of the data,
+    the three policies other than SGD tuned by the same rule at each budget
+    (``seed_at_budgets``), to show how far their ratios carry.
 
     The growing minibatch converges linearly only if the error of its
     gradient shrinks geometrically (Friedlander & Schmidt, 2012). Minibatches
@@ -1181,13 +1275,13 @@ def growing_batch(
     growth_rate = check_scalar("growth_rate", growth_rate, 1.0, np.inf, low_open=True)
     epochs = check_int("epochs", epochs, low=1)
     repeats = check_int("repeats", repeats, low=1)
-    small_every = 10  # SGD with a small m makes many updates: record every 10th
-    tail = check_int("tail", tail, low=3 * small_every)  # ≥ 3 records of every curve to fit
+    small_every = 20  # SGD with a small m makes many updates: record every 20th (budgets: 200s)
+    tail = check_int("tail", tail, low=3)  # ≥ 3 records of every curve to fit
     budgets = _check_sizes(budgets)
+    data_seeds = np.atleast_1d(np.asarray(data_seeds, dtype=np.int64))
+    for s in data_seeds:
+        check_int("data_seeds", int(s), low=0)
     seed = check_int("seed", seed, low=0)
-
-    problem = make_least_squares(n, dim, np.random.default_rng(seed), noise=noise,
-                                 condition_number=condition_number)
     theta0 = np.zeros(dim)
     total = epochs * n
     optimizer = sgd(constant(lrs))   # one batched run over the grid of ε
@@ -1201,38 +1295,54 @@ def growing_batch(
         raise ValueError(f"epochs = {epochs} end before the minibatch reaches n: "
                          f"raise epochs above {switch_examples / n:g}")
 
-    def curve(result):  # examples, J − J* (R, G) (mean over seeds, if any), updates
-        excess = result.loss - problem.min_loss
-        return (result.examples_seen.astype(np.int64),
-                excess.mean(axis=1) if excess.ndim > 2 else excess, result.steps.astype(np.int64))
+    def policies_on(data_seed, repeats, with_sgd=True):
+        """The four policies' curves on one draw of the data, and their excess at each budget."""
+        problem = make_least_squares(n, dim, np.random.default_rng(data_seed), noise=noise,
+                                     condition_number=condition_number)
 
-    def minibatches(m, steps, j, every):
-        return curve(run(problem, optimizer, theta0, steps, batch_size=m,
-                         rng=np.random.default_rng([seed, j]), repeats=repeats,
-                         record_every=every))
+        def curve(result):  # examples, J − J* (R, G) (mean over seeds, if any), updates
+            excess = result.loss - problem.min_loss
+            return (result.examples_seen.astype(np.int64),
+                    excess.mean(axis=1) if excess.ndim > 2 else excess,
+                    result.steps.astype(np.int64))
 
-    small = minibatches(small_batch, total // small_batch, 0, small_every)
-    first = run(problem, optimizer, theta0, switch, batch_size=growth,
-                rng=np.random.default_rng([seed, 1]), repeats=repeats)
-    exact_steps = (total - switch_examples) // n
-    second = run(problem, optimizer, first.final_theta, exact_steps)
-    ex1, loss1, k1 = curve(first)
-    ex2, loss2, k2 = curve(second)
-    grown = (np.concatenate([ex1, ex1[-1] + ex2[1:]]),
-             np.concatenate([loss1, loss2[1:]]),
-             np.concatenate([k1, k1[-1] + k2[1:]]))
-    sampled = minibatches(growth, switch + exact_steps, 1, 1)
-    batch = curve(run(problem, optimizer, theta0, total // n))
-    policies = (
-        (f"SGD, m = {small_batch}", small),
-        (f"growing m_k = {small_batch}·{growth_rate:g}^(k−1), exact gradient once m_k ≥ n",
-         grown),
-        ("the same growth, m_k = n drawn with replacement", sampled),
-        (f"batch GD, m = n = {n}", batch),
-    )
-    by_budget = np.array([_at_budgets(p[0], p[1], budgets) for _, p in policies])  # (4, B, G)
-    if np.any(np.all(np.isnan(by_budget), axis=2)):
-        raise ValueError("a policy diverged at every step size of lrs")
+        def minibatches(m, steps, j, every):
+            return curve(run(problem, optimizer, theta0, steps, batch_size=m,
+                             rng=np.random.default_rng([data_seed, j]), repeats=repeats,
+                             record_every=every))
+
+        small = minibatches(small_batch, total // small_batch, 0, small_every) if with_sgd else None
+        first = run(problem, optimizer, theta0, switch, batch_size=growth,
+                    rng=np.random.default_rng([data_seed, 1]), repeats=repeats)
+        exact_steps = (total - switch_examples) // n
+        second = run(problem, optimizer, first.final_theta, exact_steps)
+        ex1, loss1, k1 = curve(first)
+        ex2, loss2, k2 = curve(second)
+        grown = (np.concatenate([ex1, ex1[-1] + ex2[1:]]),
+                 np.concatenate([loss1, loss2[1:]]),
+                 np.concatenate([k1, k1[-1] + k2[1:]]))
+        sampled = minibatches(growth, switch + exact_steps, 1, 1)
+        batch = curve(run(problem, optimizer, theta0, total // n))
+        policies = (
+            (f"SGD, m = {small_batch}", small),
+            (f"growing m_k = {small_batch}·{growth_rate:g}^(k−1), exact gradient once m_k ≥ n",
+             grown),
+            ("the same growth, m_k = n drawn with replacement", sampled),
+            (f"batch GD, m = n = {n}", batch),
+        )[0 if with_sgd else 1:]
+        by_budget = np.array([_at_budgets(p[0], p[1], budgets) for _, p in policies])  # (4, B, G)
+        if np.any(np.all(np.isnan(by_budget), axis=2)):
+            raise ValueError("a policy diverged at every step size of lrs")
+        return problem, policies, by_budget
+
+    problem, policies, by_budget = policies_on(seed, repeats)
+    seed_at_budgets = []
+    # The other draws give the three policies other than SGD (whose 8000 small updates are the
+    # cost), with half the seeds.
+    for s in data_seeds:
+        _, _, other = policies_on(int(s), max(1, repeats // 2), with_sgd=False)
+        seed_at_budgets.append(np.take_along_axis(
+            other, np.nanargmin(other, axis=2)[..., None], axis=2)[..., 0])
     best_at = np.nanargmin(by_budget, axis=2)                         # (4, B)
     final_by_lr = np.array([p[1][-1] for _, p in policies])          # (4, G)
     if np.any(np.all(np.isnan(final_by_lr), axis=1)):
@@ -1242,8 +1352,10 @@ def growing_batch(
     examples = tuple(p[0] for _, p in policies)
     excess = tuple(p[1][:, b] for (_, p), b in zip(policies, best))
     updates = tuple(p[2] for _, p in policies)
-    contraction = np.array([geometric_rate(e, int(k[-1]) - tail, int(k[-1]), steps=k)
-                            for e, k in zip(excess, updates)])
+    # SGD's records are small_every apart: its window is at least 3 records long.
+    windows = (max(tail, 3 * small_every), tail, tail, tail)
+    contraction = np.array([geometric_rate(e, int(k[-1]) - w, int(k[-1]), steps=k)
+                            for e, k, w in zip(excess, updates, windows)])
     gd_lr = float(lrs[best[3]])
     return GrowingBatchResult(
         labels=labels,
@@ -1268,4 +1380,6 @@ def growing_batch(
         tail=tail,
         mu=problem.mu,
         L=problem.L,
+        data_seeds=data_seeds,
+        seed_at_budgets=np.array(seed_at_budgets).reshape(data_seeds.size, 3, budgets.size),
     )

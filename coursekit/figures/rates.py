@@ -62,7 +62,8 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult) -> 
 
     Lines: ``"total"`` (one per σ), ``"bias"``, ``"bias last"``, ``"noise"``,
     ``"noise last"``, ``"noise expected"`` (the exact expectation of the averaged
-    iterate's noise term), ``"convex reference"`` on the left; ``"strong"``,
+    iterate's noise term), ``"noise shaped"`` (the same with a noise covariance ∝ diag(λ_i),
+    the control for the isotropic noise), ``"convex reference"`` on the left; ``"strong"``,
     ``"strong bias"``, ``"strong noise"``, ``"controls"`` (one per control) and
     ``"strong reference"`` on the right.
     """
@@ -95,6 +96,10 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult) -> 
     (lines["noise expected"],) = ax.plot(
         k, convex.expected_noise_average[1:, j], color=PALETTE[3], linewidth=1.2, linestyle="--",
         label=f"noise term, exact expectation (slope {convex.slope_expected_noise_average:.2f})")
+    (lines["noise shaped"],) = ax.plot(
+        k, convex.shaped_noise_average[1:], color=PALETTE[5], linewidth=1.2, linestyle="-.",
+        label=f"noise term if its covariance ∝ λ_i, same trace, exact "
+              f"(slope {convex.slope_shaped_noise_average:.2f})")
     lo = convex.window[0]
     i0 = int(np.searchsorted(convex.steps, lo))
     lines["convex reference"] = _reference(ax, k, lo, 1.6 * convex.total_average[i0, -1], -0.5,
@@ -103,8 +108,8 @@ def rates_figure(convex: ConvexRateResult, strong: StronglyConvexRateResult) -> 
     ax.set_yscale("log")
     ax.set_xlabel("iteration k")
     ax.set_ylabel("excess error J(θ̄_k) − J* (averaged iterate)")
-    ax.set_title(f"Convex, ε_k = {convex.lr0:g}/√k: bias and noise both O(1/√k) up to log k",
-                 fontsize="medium")
+    ax.set_title(f"Convex, ε_k = {convex.lr0:g}/√k, isotropic noise: bias O(1/√k), noise term "
+                 "flatter;\nnoise ∝ λ_i: much steeper (averaged iterate)", fontsize="medium")
     ax.legend(fontsize="x-small", loc="lower left", framealpha=0.9)
     ax.grid(True, which="major", alpha=0.3)
 
