@@ -296,3 +296,34 @@ def test_sweep_helpers_best_at_standard_error_excess_and_edge():
     assert result.at_grid_edge == (result.best_final_lr == 10.0)
     one = tuning.sweep_initial_rate([0.1, 1.0], seeds=1, steps=20, early_step=10, record_every=10)
     assert np.all(np.isnan(one.standard_error(10)))
+
+
+# -- noise_floor, too_small_run with the full gradient ---------------------------------
+
+
+def test_noise_floor_is_the_tail_mean_of_sgd_started_at_the_minimum():
+    from coursekit.problems import digits_softmax
+
+    problem = digits_softmax(l2=1e-3)
+    theta_star = problem.solve()
+    j_star = float(problem.loss(theta_star))
+    direct = run(problem, sgd(np.array([0.05])), theta_star, 40, batch_size=32,
+                 rng=np.random.default_rng(2), repeats=3, record_every=10)
+    # 5 records (k = 0..40): the last half is the last 3, averaged over records and seeds.
+    expected = float(np.mean(direct.loss[-3:])) / j_star
+    got = tuning.noise_floor(0.05, steps=40, seeds=3, seed=2, record_every=10)
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert got > 1.0  # above the minimum: the minibatch noise keeps SGD off θ*
+    with pytest.raises(ValueError, match=r"lr must be in \(0, inf\)"):
+        tuning.noise_floor(0.0)
+
+
+def test_too_small_run_accepts_the_full_gradient():
+    from coursekit.schedules import linear_decay
+
+    result = tuning.too_small_run(0.01, 0.5, tau=20, steps=40, record_every=10, batch_size=None)
+    data = digits_split()
+    plain = LogisticRegression(data.X, data.y, n_classes=10, l2=1e-3)
+    direct = run(plain, sgd(linear_decay(np.array([0.01, 0.5, 0.01]), np.array([0.0001, 0.005, 0.01]), 20)),
+                 np.zeros(650), 40, record_every=10)
+    np.testing.assert_allclose(result.loss, direct.loss, rtol=1e-9)

@@ -56,6 +56,7 @@ __all__ = [
     "SweepResult",
     "largest_curvature",
     "learning_rate_curves",
+    "noise_floor",
     "short_run",
     "sweep_initial_rate",
     "sweep_mlp",
@@ -163,7 +164,15 @@ def _min_loss(problem) -> float:
     λ > 0), or the infimum 0 of the softmax without weight decay on separable data."""
     if isinstance(problem, LeastSquares):
         return problem.min_loss
-    return float(problem.loss(problem.solve())) if problem.l2 > 0 else 0.0
+    return float(problem.loss(_minimizer(problem))) if problem.l2 > 0 else 0.0
+
+
+@lru_cache(maxsize=None)
+def _minimizer(problem) -> np.ndarray:
+    """θ* of a softmax cost with λ > 0 by Newton's method, computed once per (shared) problem."""
+    theta = problem.solve()
+    theta.setflags(write=False)  # shared between callers
+    return theta
 
 
 def _digits_problem(problem: str, l2: float):
@@ -296,7 +305,7 @@ class StuckResult:
 
 
 def too_small_run(small: float = 0.003, good: float = 1.0, *, tau: int = 1000, steps: int = 5000,
-                  final_fraction: float = 0.01, batch_size: int = 32, l2: float = 1e-3,
+                  final_fraction: float = 0.01, batch_size: int | None = 32, l2: float = 1e-3,
                   seed: int = 0, record_every: int = 100) -> StuckResult:
     """A too small ε_0 under eq. 8.14, run to K = ``steps`` ≫ τ, with its two controls.
 
@@ -307,6 +316,8 @@ def too_small_run(small: float = 0.003, good: float = 1.0, *, tau: int = 1000, s
     θ_0 = 0 on :func:`coursekit.problems.digits_softmax`. On this convex cost
     a run is never stuck for good (ε_k ≥ ε_τ > 0, so Σε_k = ∞); what the
     small decayed run lacks is the total step length Σε_k (``travel``).
+    ``batch_size=None`` takes the full gradient every step: the control that
+    separates unfinished optimization from the minibatch noise floor.
     """
     small = check_scalar("small", small, 0.0, low_open=True)
     good = check_scalar("good", good, 0.0, low_open=True)
@@ -317,7 +328,8 @@ def too_small_run(small: float = 0.003, good: float = 1.0, *, tau: int = 1000, s
         raise ValueError(f"tau must be a multiple of record_every = {record_every} so that it is "
                          f"recorded, got {tau}")
     final_fraction = check_scalar("final_fraction", final_fraction, 0.0, 1.0)
-    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    if batch_size is not None:
+        batch_size = check_int("batch_size", batch_size, low=1, high=1348)
     seed = check_int("seed", seed, low=0)
     problem = digits_softmax(l2=l2)
     lr0 = np.array([small, good, small])
@@ -342,6 +354,27 @@ def too_small_run(small: float = 0.003, good: float = 1.0, *, tau: int = 1000, s
         travel=np.sum(schedule(ks), axis=0),
         min_loss=_min_loss(problem),
     )
+
+
+def noise_floor(lr: float = 0.01, *, steps: int = 2000, seeds: int = 4, batch_size: int = 32,
+                l2: float = 1e-3, seed: int = 0, record_every: int = 100) -> float:
+    """The noise floor of SGD at a constant ε, as a multiple of J*: mean J / J* over the second half.
+
+    SGD (Algorithm 8.1) with the constant rate ``lr`` is started at the minimum
+    θ* itself (Newton's method) on :func:`coursekit.problems.digits_softmax`,
+    ``seeds`` minibatch streams at once (one runner call, ``repeats``); what
+    it keeps above J* is the minibatch noise alone, with no distance left to
+    travel. The control for reading a run's final excess as "noise floor".
+    """
+    lr = check_scalar("lr", lr, 0.0, low_open=True)
+    steps = check_int("steps", steps, low=2)
+    seeds = check_int("seeds", seeds, low=1)
+    batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    problem = digits_softmax(l2=check_scalar("l2", l2, 0.0, low_open=True))
+    result = run(problem, sgd(np.array([lr])), _minimizer(problem), steps, batch_size=batch_size,
+                 rng=np.random.default_rng(check_int("seed", seed, low=0)), repeats=seeds,
+                 record_every=check_int("record_every", record_every, low=1))
+    return float(np.mean(tail_mean(result.loss, 0.5)) / _min_loss(problem))
 
 
 # --------------------------------------------------------------------------

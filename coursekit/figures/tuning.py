@@ -185,7 +185,7 @@ def weight_decay_figure(results) -> Drawn:
     ax.set_yscale("log")
     ax.set_xlabel("initial learning rate ε₀")
     ax.set_ylabel(f"final excess cost after k = {int(results[0].steps[-1])} (mean over seeds)")
-    ax.set_title("The less is left to gain, the less the final pick beats the early one")
+    ax.set_title("Final excess per weight decay: early pick (open), final pick (filled)")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize="small", framealpha=0.9, loc="lower left")
     return Drawn(fig, ax, {"excess": tuple(excess), "best early": tuple(early), "best final": tuple(final)})
