@@ -208,8 +208,10 @@ def test_statistical_floor_picks_the_grid_best_by_the_same_rule():
 
 def test_permuted_least_squares_uses_every_example_once_per_pass():
     from coursekit.data import make_linear_regression
+    from coursekit.experiments.rates.floor import _PermutedLeastSquares
+    from coursekit.problems import LeastSquares
     data = make_linear_regression(60, 2, np.random.default_rng(0))
-    problem = rates._PermutedLeastSquares(data.X, data.y)
+    problem = _PermutedLeastSquares(data.X, data.y)
     rng = np.random.default_rng(3)
     passes = [np.concatenate([problem._sample_batch(rng, (2, 3), 10) for _ in range(6)], axis=-1)
               for _ in range(2)]
@@ -222,17 +224,18 @@ def test_permuted_least_squares_uses_every_example_once_per_pass():
     assert not np.array_equal(passes[0][0, 0], passes[0][0, 1])
     assert not np.array_equal(passes[0], passes[1])
     # Sampling with replacement (the default) repeats examples within n draws.
-    default = rates.LeastSquares(data.X, data.y)._sample_batch(rng, (), 60)
+    default = LeastSquares(data.X, data.y)._sample_batch(rng, (), 60)
     assert np.unique(default).size < 60
 
 
 def test_permuted_one_pass_equals_a_hand_loop_over_the_same_permutation():
     # The runner with the permuted problem is SGD over the permutation, example block by block.
     from coursekit.data import make_linear_regression
+    from coursekit.experiments.rates.floor import _PermutedLeastSquares
     from coursekit.optimizers import sgd
     from coursekit.runner import run
     data = make_linear_regression(40, 3, np.random.default_rng(1), noise=0.5)
-    result = run(rates._PermutedLeastSquares(data.X, data.y), sgd(0.1), np.zeros(3), 4,
+    result = run(_PermutedLeastSquares(data.X, data.y), sgd(0.1), np.zeros(3), 4,
                  batch_size=10, rng=np.random.default_rng(7), keep_path=True)
     order = np.random.default_rng(7).permuted(np.arange(40))
     theta = np.zeros(3)
