@@ -23,10 +23,13 @@ change of variables:
   b' = μ b + g and v_book = −lr b, −lr b' = α v_book − ε g = v_book'; and
   p' = p − lr g − μ lr b' = θ + α v − ε g + α v' = θ' + α v'.
 - damped: α = β, ε = lr·(1 − β), θ = p, v_book = −lr·v. Averaging the
-  gradients only rescales the learning rate by (1 − β). This is PyTorch's
-  ``SGD(momentum=β, dampening=β)``, and the running gradient average of
-  Adam's first moment; fastai's ``SGD`` does not damp by default (its
-  ``average_grad`` has ``dampening=False``), so it is the PyTorch form.
+  gradients only rescales the learning rate by (1 − β). With v_0 = 0 this
+  is fastai's ``average_grad(dampening=True)`` and Adam's first moment
+  before its bias correction. PyTorch's ``SGD(momentum=β, dampening=β)``
+  is not quite this form: its buffer starts at the raw first gradient,
+  b_1 = g_1, undamped, and only later gradients are multiplied by 1 − β.
+  fastai's ``SGD`` does not damp by default (``dampening=False``), so it is
+  the PyTorch / optax form.
 
 Why the map breaks when lr changes between steps. The library stores b,
 which does not contain lr, and multiplies it by the *current* lr_k. In the

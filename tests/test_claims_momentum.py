@@ -58,26 +58,34 @@ def test_c14_shrinking_lr_matters_more_than_momentum_schedule():
     assert 0.5 < both / shrink < 2.0  # once ε shrinks, the α schedule matters little (1.22×)
 
 
-def test_course_map_first_run_the_gap_grows_with_the_budget():
-    """Lecture 00's preview: momentum's lead over gradient descent is not a constant factor.
+def test_course_map_first_run_momentum_leads_by_the_best_cost_so_far():
+    """Lecture 00's preview: compare envelopes, not one step of an oscillating cost.
 
-    The same eight rates, each method read at its best: momentum is 468× lower
-    after 200 steps, yet gradient descent is ahead after 50 (the control), and
-    gradient descent diverges exactly where ελ_max passes 2.
+    Each method at its best of the same eight rates, by min_{j≤k} J(θ_j):
+    momentum leads at every budget (134× at 50 steps, 1.23e3 at 200), the
+    gap grows over long runs but not at every step (95.2 at 100). The
+    control: read at one exact step, the ratio jumps with the phase of
+    momentum's swing (93 at k = 198, 468 at k = 200). Gradient descent
+    diverges exactly where ελ_max passes 2.
     """
     from coursekit import momentum, run, sgd
     from coursekit.problems import canyon
 
     problem = canyon(condition_number=50.0)
     lrs = np.geomspace(0.005, 0.05, 8)
-    budgets = [50, 200]
-    best, diverged = {}, {}
+    budgets = [50, 100, 200, 400, 198]
+    envelope, exact, diverged = {}, {}, {}
     for opt in (sgd(lrs), momentum(lrs, momentum=0.9)):
-        result = run(problem, opt, theta0=[-1.0, 1.0], steps=200)
-        best[opt.name] = np.nanmin(result.loss[np.searchsorted(result.steps, budgets)], axis=1)
+        result = run(problem, opt, theta0=[-1.0, 1.0], steps=400)
+        rows = np.searchsorted(result.steps, budgets)
+        envelope[opt.name] = np.nanmin(np.fmin.accumulate(result.loss, axis=0)[rows], axis=1)
+        exact[opt.name] = np.nanmin(result.loss[rows], axis=1)
         diverged[opt.name] = result.diverged
-    ratio = best["SGD"] / best["momentum"]
-    assert ratio[1] == pytest.approx(468, rel=0.01)
-    assert ratio[0] < 1
+    ratio = envelope["SGD"] / envelope["momentum"]
+    assert (ratio[:4] > 1).all()
+    assert ratio[0] == pytest.approx(134, rel=0.01) and ratio[2] == pytest.approx(1230, rel=0.01)
+    assert ratio[1] < ratio[0] < ratio[2] < ratio[3]
+    at_step = exact["SGD"] / exact["momentum"]
+    assert at_step[2] == pytest.approx(468, rel=0.01) and at_step[4] < 100
     assert diverged["SGD"].tolist() == (lrs * problem.eigenvalues.max() > 2).tolist()
     assert not diverged["momentum"].any()
