@@ -235,10 +235,10 @@ def test_c1_inverse_k_rate_needs_2_eps0_mu_above_one(run_result):
     assert run_result.final_inverse_k_small == pytest.approx(run_result.expected_final_inverse_k_small, rel=0.1)
 
 
-def test_c1_small_eps0_is_slow_mostly_because_it_forgets_the_start_slowly(run_result):
-    # The ε0 = 0.25 control mixes two causes. Exact split at K: 1.29 noise-free (the far
+def test_c1_small_eps0_far_start_sets_the_level_not_the_rate(run_result):
+    # The ε0 = 0.25 control mixes two parts. Exact split at K: 1.29 noise-free (the far
     # start shrinking slowly) + 4.8e-3 noise, against 3.1e-6 + 7.4e-4 for ε0 = 0.8: the
-    # noise part is only 6.6x larger, the noise-free part 4e5x.
+    # noise part is only 6.6x larger, the noise-free part 4e5x. So the far start sets the level.
     bias, noise = run_result.bias_final, run_result.noise_final
     assert bias[1] > 0.99 * (bias[1] + noise[1])
     assert 3 < noise[1] / noise[0] < 15
@@ -247,6 +247,16 @@ def test_c1_small_eps0_is_slow_mostly_because_it_forgets_the_start_slowly(run_re
                                rtol=1e-12)
     # Control of the split: the ε0 = 0.8 run's expectation is mostly noise.
     assert noise[0] > 100 * bias[0]
+
+
+def test_c1_small_eps0_is_slow_without_a_start_to_forget(run_result):
+    # The rate is not the start's doing: started at θ* (noise part only) the exact slope
+    # of ε0/k from ε0 = 0.25 is -0.63, as slow as from the far start (-0.60), since with
+    # 2ε0μ < 1 both parts decay like k^(-2ε0λ_i). Control: ε0 = 0.8 has slope -1.00.
+    from_minimum = run_result.expected_slope_inverse_k_small_from_minimum
+    assert abs(from_minimum - run_result.expected_slope_inverse_k_small) < 0.1
+    assert from_minimum > -0.75
+    assert run_result.expected_slope_inverse_k < -0.9
 
 
 def test_c1_inverse_sqrt_fails_eq_8_13_but_still_converges_more_slowly(run_result):

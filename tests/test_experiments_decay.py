@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from coursekit import analysis
 from coursekit.experiments import decay
 
 
@@ -251,6 +252,13 @@ def test_expected_values_of_schedules_on_run_against_a_brute_force_recursion():
     assert r.expected_distance_inverse_k == pytest.approx(distances[1], rel=1e-9)
     assert r.bias_final[0] == pytest.approx(splits[1][0], rel=1e-9)
     assert r.noise_final[0] == pytest.approx(splits[1][1], rel=1e-9)
+    # ε0/k from lr0_small = 0.25 started at θ*: the noise part alone, its slope over [K/10, K].
+    var, noise_only = np.zeros(10), []
+    for e in 0.25 / ks:
+        var = (1 - e * lam) ** 2 * var + e**2
+        noise_only.append(0.5 * np.sum(lam * var))
+    slope = analysis.loglog_slope(r.steps, np.array(noise_only)[r.steps - 1], k_min=20, k_max=200)
+    assert r.expected_slope_inverse_k_small_from_minimum == pytest.approx(slope, rel=1e-9)
     assert r.expected_excess.shape == r.excess_mean.shape
     # frozen_distance is the root mean square over the seeds.
     assert r.seed == 0 and r.frozen_distance > 0

@@ -126,6 +126,12 @@ class ScheduleRunResult:
     expected_frozen_distance, expected_distance_inverse_k :
                                    √E‖θ_K − θ*‖², exact (exponential and ε0/k)
     expected_final_inverse_k_small : float   exact E[J(θ_K)] − J* of ε0/k from ``lr0_small``
+    expected_slope_inverse_k_small_from_minimum : float
+                                   the exact slope, same window, of ε0/k from ``lr0_small``
+                                   started at θ_0 = θ* (noise part only): the control of "the
+                                   far start slows it down". With 2ε0μ < 1 the noise part decays
+                                   like k^(−2ε0μ) too, so this slope is as slow as the far
+                                   start's; the start sets the level, not the rate
     bias_final, noise_final : (2,) the exact split of E[J(θ_K)] − J* into the noise-free
                                    part (the run without noise from θ_0) and the noise
                                    part, for ε0/k from ``lr0`` and from ``lr0_small``
@@ -145,6 +151,7 @@ class ScheduleRunResult:
     expected_frozen_distance: float
     expected_distance_inverse_k: float
     expected_final_inverse_k_small: float
+    expected_slope_inverse_k_small_from_minimum: float
     bias_final: np.ndarray
     noise_final: np.ndarray
     final_excess: np.ndarray
@@ -202,7 +209,8 @@ def schedules_on_run(
     decay fails eq. 8.12 (Σε_k = ε0/(1 − r) < ∞), so θ stops moving at a
     finite distance from θ*; the constant rate stays at its noise floor.
 
-    Controls: ε0/k from ``lr0_small`` (2 ε0 μ < 1) crawls; ε0/√k tracks the
+    Controls: ε0/k from ``lr0_small`` (2 ε0 μ < 1) crawls, and as slowly when
+    started at θ* (exact, noise part only); ε0/√k tracks the
     closed-form floor of its current ε_k, ε0/k lags above it; without noise
     the exponential decay stops close to θ* at r = ``rate`` but far from it
     at the faster r = ``fast_rate``.
@@ -249,6 +257,11 @@ def schedules_on_run(
     exact = [expected_excess(problem.eigenvalues, theta0 - problem.minimizer, np.asarray(s(ks), float),
                              problem.noise) for s in (*schedules, inverse_k(lr0_small))]
     expected = np.stack([e.bias_last + e.noise_last for e in exact], axis=-1)[result.steps]  # (R, 5)
+    # The same small-ε0 run started at θ* has no start to forget (bias part 0): with
+    # 2ε0μ < 1 both parts decay like k^(−2ε0λ_i), so its slope isolates the rate.
+    at_minimum = expected_excess(problem.eigenvalues, np.zeros(problem.dim), np.asarray(inverse_k(lr0_small)(ks), float),
+                                 problem.noise)
+    at_minimum_excess = (at_minimum.bias_last + at_minimum.noise_last)[result.steps]
     expected_tracking = (expected[in_window, 1:3] / problem.stationary_excess_loss(lr_k, 1)).mean(axis=0)
     return ScheduleRunResult(
         names=tuple(s.name for s in schedules),
@@ -265,6 +278,7 @@ def schedules_on_run(
         expected_frozen_distance=_expected_distance(problem, theta0, exp_lr),
         expected_distance_inverse_k=_expected_distance(problem, theta0, np.asarray(schedules[1](ks), float)),
         expected_final_inverse_k_small=float(expected[-1, 4]),
+        expected_slope_inverse_k_small_from_minimum=float(analysis.loglog_slope(result.steps, at_minimum_excess, **window)),
         bias_final=np.array([exact[1].bias_last[-1], exact[4].bias_last[-1]]),
         noise_final=np.array([exact[1].noise_last[-1], exact[4].noise_last[-1]]),
         constant_floor=float(problem.stationary_excess_loss(lr0, 1)),
