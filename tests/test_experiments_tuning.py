@@ -327,3 +327,32 @@ def test_too_small_run_accepts_the_full_gradient():
     direct = run(plain, sgd(linear_decay(np.array([0.01, 0.5, 0.01]), np.array([0.0001, 0.005, 0.01]), 20)),
                  np.zeros(650), 40, record_every=10)
     np.testing.assert_allclose(result.loss, direct.loss, rtol=1e-9)
+
+
+def test_decayed_final_ratio_is_one_direct_run_of_eq_8_14():
+    from coursekit.problems import digits_softmax
+    from coursekit.schedules import linear_decay
+
+    problem = digits_softmax(l2=1e-3)
+    j_star = float(problem.loss(problem.solve()))
+    direct = run(problem, sgd(linear_decay(np.array([0.5]), np.array([0.005]), 20)), np.zeros(650), 40,
+                 record_every=40)
+    assert tuning.decayed_final_ratio(0.5, tau=20, steps=40) == pytest.approx(direct.loss[-1, 0] / j_star, rel=1e-9)
+    # With minibatches it equals the same run of too_small_run (common random numbers, same seed).
+    stuck = tuning.too_small_run(0.01, 0.5, tau=20, steps=40, record_every=10, seed=3)
+    mini = tuning.decayed_final_ratio(0.5, tau=20, steps=40, batch_size=32, seed=3)
+    assert mini == pytest.approx(stuck.final_loss[1] / stuck.min_loss, rel=1e-9)
+    with pytest.raises(ValueError, match=r"lr0 must be in \(0, inf\)"):
+        tuning.decayed_final_ratio(0.0)
+
+
+def test_rule_at_recomputes_the_rule_from_the_stored_early_costs():
+    result = tuning.sweep_initial_rate([0.01, 0.1, 1.0, 10.0], seeds=2, steps=40, early_step=10, record_every=10)
+    assert result.rule_at(result.rule_tolerance) == (result.rule_lr, result.rule_final_loss)
+    for tolerance in (1.0, 1.5, 5.0, 1e9):
+        ok = (result.lrs >= result.best_early_lr) & (result.mean_early <= tolerance * result.mean_early.min())
+        j = int(np.flatnonzero(ok)[-1])
+        assert result.rule_at(tolerance) == (float(result.lrs[j]), float(result.mean_final[j]))
+    assert result.rule_at(1.0)[0] == result.best_early_lr
+    with pytest.raises(ValueError, match=r"tolerance must be in \[1, inf\)"):
+        result.rule_at(0.5)

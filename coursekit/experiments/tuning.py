@@ -54,6 +54,7 @@ __all__ = [
     "CurvesResult",
     "StuckResult",
     "SweepResult",
+    "decayed_final_ratio",
     "largest_curvature",
     "learning_rate_curves",
     "noise_floor",
@@ -377,6 +378,31 @@ def noise_floor(lr: float = 0.01, *, steps: int = 2000, seeds: int = 4, batch_si
     return float(np.mean(tail_mean(result.loss, 0.5)) / _min_loss(problem))
 
 
+def decayed_final_ratio(lr0: float = 1.0, *, tau: int = 1000, steps: int = 5000,
+                        final_fraction: float = 0.01, batch_size: int | None = None,
+                        l2: float = 1e-3, seed: int = 0) -> float:
+    """J(θ_K)/J* of ONE run of eq. 8.14 from θ_0 = 0: ε_k linear from ε_0 = ``lr0`` to
+    ε_τ = ``final_fraction``·ε_0 over τ steps, then constant, for K = ``steps``.
+
+    With ``batch_size=None`` (the default) every step takes the full gradient: no
+    minibatch noise at all, so what stays above J* is optimization the budget did not
+    finish. The control that splits the excess of :func:`too_small_run`'s good run into
+    unfinished optimization and minibatch noise (one run, not three, to keep it cheap).
+    """
+    lr0 = check_scalar("lr0", lr0, 0.0, low_open=True)
+    tau = check_int("tau", tau, low=1)
+    steps = check_int("steps", steps, low=tau)
+    final_fraction = check_scalar("final_fraction", final_fraction, 0.0, 1.0)
+    if batch_size is not None:
+        batch_size = check_int("batch_size", batch_size, low=1, high=1348)
+    problem = digits_softmax(l2=check_scalar("l2", l2, 0.0, low_open=True))
+    schedule = linear_decay(np.array([lr0]), np.array([final_fraction * lr0]), tau)
+    result = run(problem, sgd(schedule), np.zeros(problem.dim), steps, batch_size=batch_size,
+                 rng=np.random.default_rng(check_int("seed", seed, low=0)), noise="common",
+                 record_every=steps)
+    return float(result.loss[-1, 0]) / _min_loss(problem)
+
+
 # --------------------------------------------------------------------------
 # C5: the sweep of ε_0
 # --------------------------------------------------------------------------
@@ -493,6 +519,15 @@ class SweepResult:
         if n < 2:
             return np.full(loss.shape[1], np.nan)
         return np.std(loss, axis=0, ddof=1) / np.sqrt(n)
+
+    def rule_at(self, tolerance: float) -> tuple:
+        """(ε_0, final mean J) of the practical rule at another ``tolerance``: the largest
+        ε_0 ≥ ``best_early_lr`` whose mean J at ``early_step`` is at most ``tolerance`` ×
+        the best early mean J. Recomputed from the stored early costs: no new runs."""
+        tolerance = check_scalar("tolerance", tolerance, 1.0)
+        ok = (self.lrs >= self.best_early_lr) & (self.mean_early <= tolerance * self.mean_early.min())
+        index = int(np.flatnonzero(ok)[-1])
+        return float(self.lrs[index]), float(self.mean_final[index])
 
     def fastest_to(self, target: float) -> tuple:
         """(ε_0, median k) of the rate whose median first k with J staying ≤ ``target`` is
