@@ -798,3 +798,14 @@ def test_check_classes_infers_from_the_training_labels_only():
         check_classes([0, 0, 0])
     with pytest.raises(ValueError, match=r"n_classes must be an integer in \[2, inf\], got 1"):
         check_classes([0, 1], n_classes=1)
+
+
+def test_logistic_minimum_is_solved_once_and_kept():
+    problem = LogisticRegression(PROBLEMS["softmax"].X, PROBLEMS["softmax"].y, l2=PROBLEMS["softmax"].l2)
+    assert problem.minimizer is None and problem.min_loss is None
+    theta_star, min_loss = problem.minimum()
+    np.testing.assert_array_equal(theta_star, problem.solve())
+    assert min_loss == problem.loss(theta_star)
+    assert problem.minimum()[0] is theta_star  # the second call reuses it
+    with pytest.raises(ValueError):
+        LogisticRegression([[-1.0], [1.0]], [0, 1]).minimum()  # l2 = 0: no unique minimizer

@@ -111,8 +111,7 @@ class LogisticRegression(FiniteSumProblem):
                 raise ValueError(
                     "compute_minimum=True requires l2 > 0 (a unique minimizer), got l2=0.0"
                 )
-            self.minimizer = readonly_copy(self.solve())
-            self.min_loss = float(self._loss(self.minimizer))
+            self.minimum()
 
     # -- data encoding ----------------------------------------------------------
     def _augment(self, X: np.ndarray) -> np.ndarray:
@@ -259,6 +258,17 @@ class LogisticRegression(FiniteSumProblem):
         if not self.binary and self.fit_intercept:
             u.reshape(-1, self.n_classes)[-1] = 1.0 / np.sqrt(self.n_classes)
         return u
+
+    def minimum(self) -> tuple[np.ndarray, float]:
+        """(θ*, J*): :meth:`solve` on the first call, then kept in ``minimizer`` and ``min_loss``.
+
+        A shared problem such as :func:`digits_softmax` thus finds its minimum
+        once for all its callers. Requires l2 > 0, like :meth:`solve`.
+        """
+        if self.minimizer is None:
+            self.minimizer = readonly_copy(self.solve())
+            self.min_loss = float(self._loss(self.minimizer))
+        return self.minimizer, self.min_loss
 
     def solve(self, steps: int = 100, tol: float = 1e-12) -> np.ndarray:
         """θ* by Newton's method with a backtracking line search (requires l2 > 0).

@@ -9,8 +9,6 @@ shared problem.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from ..._validation import check_int, check_scalar
@@ -54,21 +52,18 @@ def largest_curvature(problem, theta, *, iters: int = 100, h: float = 1e-4, seed
     return curvature
 
 
-@lru_cache(maxsize=None)
 def _min_loss(problem) -> float:
     """J* of a digits cost: the normal equations (least squares), Newton's method (softmax,
-    λ > 0), or the infimum 0 of the softmax without weight decay on separable data."""
+    λ > 0, once per shared problem), or the infimum 0 of the softmax without weight decay
+    on separable data."""
     if isinstance(problem, LeastSquares):
         return problem.min_loss
-    return float(problem.loss(_minimizer(problem))) if problem.l2 > 0 else 0.0
+    return problem.minimum()[1] if problem.l2 > 0 else 0.0
 
 
-@lru_cache(maxsize=None)
 def _minimizer(problem) -> np.ndarray:
     """θ* of a softmax cost with λ > 0 by Newton's method, computed once per (shared) problem."""
-    theta = problem.solve()
-    theta.setflags(write=False)  # shared between callers
-    return theta
+    return problem.minimum()[0]
 
 
 def _digits_problem(problem: str, l2: float):
