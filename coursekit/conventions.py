@@ -11,7 +11,8 @@ form                   update                                           gradient
 =====================  ===============================================  ======================
 PyTorch / optax        b ← μ b + g,  p ← p − lr·b                       p
 PyTorch Nesterov       b ← μ b + g,  p ← p − lr·(g + μ b)               p
-damped                 v ← β v + (1 − β) g,  p ← p − lr·v               p
+damped                 v ← β v + (1 − β) g,  p ← p − lr·v, v_0 = 0        p
+PyTorch dampening=β    b_1 = g_1, then b ← β b + (1 − β) g,  p ← p − lr·b  p
 =====================  ===============================================  ======================
 
 With a *constant* learning rate each is the book's algorithm after an exact
@@ -42,7 +43,9 @@ which is Algorithm 8.2 with ε_k = lr_k and α_k = μ·lr_k/lr_{k−1}
 rate changes, whereas the book's v carries the old ε until it decays. For
 Nesterov the interim point is still p = θ + μ v while the velocity recursion
 uses μ·lr_k/lr_{k−1}: two different coefficients where Algorithm 8.3 has one
-α_k, so no choice of (ε_k, α_k) reproduces it exactly.
+α_k. On a quadratic with at least two distinct curvatures no choice of
+(ε_k, α_k) reproduces it exactly (lecture 06 gives the algebra); with a
+single curvature a state-dependent α_k can match each step.
 
 Counter convention: these step functions take the learning rate of each
 update as an argument, so the caller decides. The course uses the book's
@@ -147,18 +150,30 @@ def _damped_step(params, velocity, grad, lr, beta):
     return params - lr * new_velocity, new_velocity
 
 
+def _pytorch_damped_step(params, buffer, grad, lr, beta, first=False):
+    """PyTorch's ``SGD(momentum=β, dampening=β)``: b_1 = g_1 (undamped), then
+    b ← β b + (1 − β) g,  p ← p − lr·b. Not the damped form above: the first
+    gradient enters with weight 1 instead of 1 − β.
+    """
+    params, buffer, grad = _arrays(("params", "buffer", "grad"), (params, buffer, grad))
+    lr, beta = _lr(lr), _momentum(beta, "beta")
+    new_buffer = grad.copy() if first else beta * buffer + (1.0 - beta) * grad
+    return params - lr * new_buffer, new_buffer
+
+
 _STEPS = {
     "momentum": _momentum_step,
     "nesterov": library_nesterov_step,
     "damped": _damped_step,
+    "pytorch_damped": _pytorch_damped_step,
 }
 
 
 def library_trajectory(kind: str, grad_fn: Callable, params0, lrs, momentum):
     """Run len(lrs) library updates from p_0 with b_0 = 0; update k uses lrs[k−1].
 
-    ``kind`` is ``"momentum"``, ``"nesterov"`` (both with ``momentum`` = μ)
-    or ``"damped"`` (``momentum`` = β). ``grad_fn`` maps p (shape (..., d))
+    ``kind`` is ``"momentum"``, ``"nesterov"`` (both with ``momentum`` = μ),
+    ``"damped"`` or ``"pytorch_damped"`` (``momentum`` = β). ``grad_fn`` maps p (shape (..., d))
     to ∇J(p); every form takes its gradient at the current p.
 
     Returns
@@ -181,8 +196,9 @@ def library_trajectory(kind: str, grad_fn: Callable, params0, lrs, momentum):
     buffer = np.zeros_like(params)
     params_out = [params]
     buffers_out = [buffer]
-    for lr in lrs:
-        params, buffer = step(params, buffer, grad_fn(params), float(lr), momentum)
+    for i, lr in enumerate(lrs):
+        first = {"first": i == 0} if kind == "pytorch_damped" else {}
+        params, buffer = step(params, buffer, grad_fn(params), float(lr), momentum, **first)
         params_out.append(params)
         buffers_out.append(buffer)
     return np.stack(params_out), np.stack(buffers_out)

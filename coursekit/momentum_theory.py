@@ -20,9 +20,13 @@ the convergence factor per step: ‖(x_k, v_k)‖ shrinks like ρ^k.
 
 - Complex roots (discriminant (1 + α − ελ)² − 4α < 0, "under-damped"):
   |z| = √α, and x oscillates about 0.
-- Real roots ("over-damped"): ρ = (|1 + α − ελ| + √disc) / 2.
+- Real roots ("over-damped"): ρ = (|1 + α − ελ| + √disc) / 2. Their
+  product is α ≥ 0 and their sum 1 + α − ελ, so both have the sign of the
+  trace: *positive* for ελ < (1 − √α)², where x creeps towards 0 without
+  crossing it, and *negative* for ελ > (1 + √α)², where x changes sign at
+  every step (gradient descent's zig-zag, α = 0 and ελ > 1, is this case).
 - A double root ("critically damped") when √α = |1 − √(ελ)|, i.e.
-  α = (1 − √(ελ))².
+  α = (1 − √(ελ))²: z = +√α for ελ < 1, z = −√α for ελ > 1.
 - Stable (ρ < 1) exactly when 0 < ελ < 2 + 2α (with 0 ≤ α < 1), the Jury
   conditions |det| < 1 and |trace| < 1 + det.
 
@@ -57,6 +61,9 @@ from ._validation import check_interval, check_scalar
 __all__ = [
     "critical_momentum",
     "damping",
+    "root_kind",
+    "roots",
+    "stationary_excess",
     "gd_optimal_parameters",
     "max_stable_lr",
     "optimal_parameters",
@@ -198,11 +205,79 @@ def damping(lr, momentum, eigenvalue, *, atol: float = 1e-12):
     return "under" if disc < 0 else "over"
 
 
+def roots(lr, momentum, eigenvalue):
+    """The two eigenvalues of T(ε, α, λ): the roots of z² − (1 + α − ελ) z + α = 0.
+
+    Returned as a complex array of shape (..., 2), the root of larger real
+    part first. Broadcasts over its arguments.
+
+    >>> roots(2.0 / 51.0, 0.0, 50.0).real.round(4).tolist()   # gradient descent: 1 − ελ and 0
+    [0.0, -0.9608]
+    """
+    lr, momentum, eigenvalue = _check(lr, momentum, eigenvalue)
+    trace = 1.0 + momentum - lr * eigenvalue
+    root = np.sqrt((trace * trace - 4.0 * momentum).astype(complex))
+    return np.stack([(trace + root) / 2.0, (trace - root) / 2.0], axis=-1)
+
+
+def root_kind(lr, momentum, eigenvalue, *, atol: float = 1e-12) -> str:
+    """"complex", "real positive" or "real negative": how the direction λ moves.
+
+    Complex roots: x oscillates about 0 at the rate √α. Real roots share the
+    sign of the trace 1 + α − ελ (their product is α ≥ 0): positive ones
+    (ελ < (1 − √α)²) make x creep towards 0 from one side, negative ones
+    (ελ > (1 + √α)²) make x change sign at every step. A double root
+    (|discriminant| ≤ atol) counts as real. Scalars only.
+
+    >>> root_kind(0.1, 0.9, 1.0), root_kind(0.1, 0.1, 1.0), root_kind(1.96, 0.0, 1.0)
+    ('complex', 'real positive', 'real negative')
+    """
+    lr = check_scalar("lr", lr, 0.0)
+    momentum = check_scalar("momentum", momentum, 0.0, 1.0, high_open=True)
+    eigenvalue = check_scalar("eigenvalue", eigenvalue, 0.0)
+    trace = 1.0 + momentum - lr * eigenvalue
+    if trace * trace - 4.0 * momentum < -atol:
+        return "complex"
+    return "real positive" if trace > 0 else "real negative"
+
+
+def stationary_excess(lr, momentum, eigenvalue, noise_variance=1.0):
+    """E[½ λ x²] in the stationary state of Algorithm 8.2 with additive gradient noise.
+
+    Along one eigen-direction, g = λ x + ξ with independent ξ of variance
+    s² = ``noise_variance`` at every step (noise that does not depend on θ).
+    Solving the stationary covariance equation P = T P Tᵀ + ε² s² (1, 1)ᵀ(1, 1)
+    of the 2 × 2 system gives
+
+        E[½ λ x²] = ε s² (1 + α) / (2 (1 − α) (2 (1 + α) − ελ)),
+
+    finite exactly when the direction is stable (0 < ελ < 2 + 2α). For small
+    ελ it is ≈ s² ε/(4(1 − α)): the noise floor grows with the effective
+    step ε/(1 − α), the terminal velocity of eq. 8.17 applied to the noise.
+    α = 0 gives SGD's ε s²/(2(2 − ελ)). Broadcasts; NaN where unstable.
+
+    >>> round(stationary_excess(0.1, 0.9, 1.0), 12)
+    0.256756756757
+    """
+    lr, momentum, eigenvalue = _check(lr, momentum, eigenvalue)
+    noise_variance = check_scalar("noise_variance", noise_variance, 0.0)
+    step = lr * eigenvalue
+    denominator = 2.0 * (1.0 - momentum) * (2.0 * (1.0 + momentum) - step)
+    ok = (step > 0.0) & (step < 2.0 + 2.0 * momentum)
+    safe = np.where(ok, denominator, 1.0)
+    return _out(np.where(ok, lr * noise_variance * (1.0 + momentum) / safe, np.nan))
+
+
 def optimal_parameters(mu, L) -> tuple[float, float, float]:
     """(ε*, α*, ρ*) minimizing the momentum rate over μ ≤ λ ≤ L (Polyak, 1964).
 
     ε* = (2/(√L + √μ))², α* = ((√κ − 1)/(√κ + 1))², ρ* = √α* = (√κ − 1)/(√κ + 1).
-    At these values both extreme directions are critically damped.
+    At these values both extreme directions are critically damped: the
+    flattest one with the double root +ρ*, the steepest one with −ρ*, so
+    the steep direction changes sign at every step. This rate holds on
+    quadratics only; on a smooth strongly convex function that is not
+    quadratic, heavy ball at these values can fail to converge (Lessard,
+    Recht & Packard, 2016).
 
     >>> tuple(round(x, 12) for x in optimal_parameters(1.0, 9.0))
     (0.25, 0.25, 0.5)

@@ -78,10 +78,12 @@ from .recorder import record_steps
 
 __all__ = [
     "DRAGS",
+    "SCHEMES",
     "Trajectory",
     "acceleration",
     "dry_friction_rest_point",
     "euler_step",
+    "forward_euler_roots",
     "from_momentum",
     "integrate",
     "simulate",
@@ -91,6 +93,10 @@ __all__ = [
 
 #: The drag laws, by name.
 DRAGS = ("viscous", "turbulent", "dry", "none")
+
+#: The two Euler schemes: ``"semi-implicit"`` moves θ with the new velocity
+#: (Algorithm 8.2), ``"forward"`` (explicit Euler) moves it with the old one.
+SCHEMES = ("semi-implicit", "forward")
 
 
 @dataclass(frozen=True)
@@ -293,6 +299,23 @@ def acceleration(force, theta, velocity, *, drag: str, coefficient) -> np.ndarra
 # --------------------------------------------------------------------------
 
 
+def _forward_euler(grad_fn, theta, velocity, drag, c, h):
+    """Unchecked forward (explicit) Euler step: θ moves with the *old* velocity v_k.
+
+    v_{k+1} = v_k + h (−∇J(θ_k) + F_drag(v_k)),   θ_{k+1} = θ_k + h v_k.
+    Not Algorithm 8.2, which moves θ with v_{k+1} (module docstring).
+    """
+    g = grad_fn(theta)
+    new_v = velocity + h * (_drag(velocity, drag, c, g) - g)
+    return theta + h * velocity, new_v
+
+
+def _check_scheme(scheme) -> str:
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    return scheme
+
+
 def _euler(grad_fn, theta, velocity, drag, c, h):
     """Unchecked semi-implicit Euler step (see the module docstring)."""
     g = grad_fn(theta)
@@ -350,7 +373,7 @@ def euler_step(force, theta, velocity, *, step: float, drag: str, coefficient):
 
 
 def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, steps: int,
-             record_every: int = 1) -> Trajectory:
+             record_every: int = 1, scheme: str = "semi-implicit") -> Trajectory:
     """``steps`` semi-implicit Euler steps of eqs. (8.18)-(8.20) from (θ_0, v_0).
 
     The discrete algorithm: with viscous drag, the iterates are those of
@@ -374,6 +397,10 @@ def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, s
     record_every : int
         Record k = 0, every this many steps, and K
         (:func:`coursekit.recorder.record_steps`, the runner's grid).
+    scheme : {"semi-implicit", "forward"}
+        ``"semi-implicit"`` (default) is the step above, Algorithm 8.2 for
+        viscous drag. ``"forward"`` is explicit Euler, θ_{k+1} = θ_k + h v_k
+        (the *old* velocity): a different algorithm, kept to compare with.
 
     Returns
     -------
@@ -389,6 +416,7 @@ def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, s
     """
     grad_fn = _gradient_function(force)
     drag = _check_drag(drag)
+    stepper = _euler if _check_scheme(scheme) == "semi-implicit" else _forward_euler
     steps = check_int("steps", steps, low=0)
     record_every = check_int("record_every", record_every, low=1)
     theta, velocity, c = _check_state(force, theta0, velocity0, coefficient)
@@ -404,7 +432,7 @@ def simulate(force, theta0, velocity0, *, drag: str, coefficient, step: float, s
     row = 1
     with np.errstate(over="ignore", invalid="ignore"):  # a too-large step may diverge to inf
         for k in range(1, steps + 1):
-            theta, velocity = _euler(grad_fn, theta, velocity, drag, c, h)
+            theta, velocity = stepper(grad_fn, theta, velocity, drag, c, h)
             if row < ks.size and k == ks[row]:
                 thetas[row], velocities[row] = theta, velocity
                 row += 1
@@ -575,3 +603,49 @@ def dry_friction_rest_point(theta0, velocity0, curvature, friction):
     n = np.where(r > b, np.ceil((r - b) / (2.0 * b)), 0.0)
     rest = np.where(n % 2 == 1, -1.0, 1.0) * np.sign(x1) * (r - 2.0 * b * n)
     return _out(rest + 0.0)  # + 0.0 turns −0.0 into 0.0
+
+
+# --------------------------------------------------------------------------
+# The discrete step on a quadratic: roots of the one-step map
+# --------------------------------------------------------------------------
+
+
+def forward_euler_roots(lr, momentum, curvature):
+    """The two roots z of forward Euler's one-step map on J = λθ²/2, shape (..., 2), complex.
+
+    With u = h v, ε = h² and α = 1 − c h, forward Euler (θ moved with the old
+    velocity) reads u_{k+1} = α u_k − ελ θ_k, θ_{k+1} = θ_k + u_k: the matrix
+    [[1, 1], [−ελ, α]], whose eigenvalues solve
+
+        z² − (1 + α) z + (α + ελ) = 0.
+
+    Once the roots are complex, |z|² = α + ελ: the scheme is stable only while
+    ελ < 1 − α. Algorithm 8.2 (semi-implicit Euler) solves
+    z² − (1 + α − ελ) z + α = 0 instead and is stable up to ελ < 2 + 2α
+    (:func:`coursekit.momentum_theory.spectral_radius`, Polyak, 1964). The continuous
+    particle, s² + c s + λ = 0, has Re s < 0 for every λ > 0 and c > 0.
+
+    Parameters
+    ----------
+    lr, momentum, curvature : float or array_like
+        ε > 0, α in [0, 1], λ ≥ 0; they broadcast together.
+
+    Returns
+    -------
+    complex ndarray of shape (*broadcast shape, 2), the root of larger real part first.
+
+    Examples
+    --------
+    >>> z = forward_euler_roots(0.01, 0.9, 5.0)          # ελ = 0.05 < 1 − α: stable
+    >>> round(float(np.max(np.abs(z))), 6)
+    0.974679
+    >>> float(np.max(np.abs(forward_euler_roots(0.01, 0.9, 50.0)))) > 1.0   # ελ = 0.5 > 1 − α
+    True
+    """
+    eps = check_interval("lr", lr, 0.0, low_open=True)
+    alpha = check_interval("momentum", momentum, 0.0, 1.0)
+    lam = check_interval("curvature", curvature, 0.0)
+    eps, alpha, lam = np.broadcast_arrays(eps, alpha, lam)
+    trace, det = 1.0 + alpha, alpha + eps * lam
+    root = np.sqrt((trace * trace - 4.0 * det).astype(complex))
+    return np.stack([(trace + root) / 2.0, (trace - root) / 2.0], axis=-1)

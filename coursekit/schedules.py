@@ -322,7 +322,10 @@ def nesterov_momentum() -> Schedule:
 
     With batch gradients on a convex problem this schedule is what turns
     the O(1/k) excess error of gradient descent into O(1/k²) (section
-    8.3.3; Nesterov, 1983). α_1 = 0, and α_k → 1 without reaching it.
+    8.3.3). This closed form follows from the choice θ_k = 2/(k + 2) of
+    Tseng (2008) and is the one Su, Boyd and Candès (2016) analyse;
+    Nesterov's (1983) sequence (t_k − 1)/t_{k+1} only approaches it as k
+    grows. α_1 = 0, and α_k → 1 without reaching it.
     """
     return Schedule(
         lambda k: (k - 1.0) / (k + 2.0),

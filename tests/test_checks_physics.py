@@ -152,7 +152,7 @@ def test_dry_friction_rest_point_names_each_mistake(hint):
 
 
 def test_dry_friction_rest_point_accepts_the_closed_form(capsys):
-    # θ_rest = (−1)^n sign(θ_0)(|θ_0| − 2bn), n = ⌈(|θ_0| − b)/(2b)⌉ half swings (lecture 05, section 5).
+    # θ_rest = (−1)^n sign(θ_0)(|θ_0| − 2bn), n = ⌈(|θ_0| − b)/(2b)⌉ half swings (lecture 05, section 6).
     def closed_form(theta0, curvature, friction):
         b = friction / curvature
         r = abs(theta0)

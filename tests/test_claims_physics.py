@@ -67,3 +67,52 @@ def test_c17_c18_on_the_surface():
     assert result.final_distance["dry"] > 0.05
     # C16 on a cost: turbulent drag is still moving at time T.
     assert result.final_speed["turbulent"] > 1e-3
+
+
+def test_c15_semi_implicit_euler_is_algorithm_8_2_and_forward_euler_is_not():
+    result = experiments.euler_schemes()
+    # Effect: θ moved with the new velocity reproduces coursekit's momentum to rounding.
+    assert result.difference_semi_implicit < 1e-12
+    # Control: θ moved with the old velocity (forward Euler) is a different algorithm.
+    assert result.difference_forward > 0.1
+    # Without drag, forward Euler multiplies the energy by exactly 1 + h²λ per step ...
+    np.testing.assert_allclose(result.energy_forward[-1], result.energy_forward_theory, rtol=1e-10)
+    assert result.energy_forward[-1] > 5.0
+    assert np.all(np.diff(result.energy_forward) > 0.0)
+    # ... while the symplectic (semi-implicit) step keeps it within O(h) of E_0.
+    assert np.all(np.abs(result.energy_semi_implicit - 1.0) < 0.06)
+
+
+def test_c15_the_particle_picture_holds_only_for_small_steps():
+    result = experiments.small_step_limit()
+    # The continuous particle settles for every curvature (to about e^{-cT/2}).
+    assert np.all(result.ode_ratio < 2 * result.ode_envelope)
+    # Algorithm 8.2 converges below ελ = 2 + 2α = 3.8 ...
+    below = result.products < result.edge_semi_implicit
+    assert below.any() and (~below).any()
+    assert np.all(result.ratio_semi_implicit[below] < 1e-3)
+    assert not result.grew_semi_implicit[below].any()
+    assert np.all(result.radius_semi_implicit[below] < 1.0)
+    # ... and diverges past it, where the ODE with the same (h, c) still converges.
+    assert result.grew_semi_implicit[~below].all()
+    assert np.all(result.radius_semi_implicit[~below] > 1.0)
+    assert np.all(result.step_frequency[~below] > 1.9)  # h√λ is far from small there
+    # Forward Euler's edge is ελ = 1 − α = 0.1: stable at 0.05, unstable from 0.5 on.
+    np.testing.assert_array_equal(result.grew_forward, result.products > result.edge_forward)
+    np.testing.assert_array_equal(result.radius_forward > 1.0, result.products > result.edge_forward)
+
+
+def test_critical_damping_of_the_ode_and_of_momentum_part_as_h_grows():
+    result = experiments.critical_damping()
+    # α = (1 − √(ελ))² is a double root of Algorithm 8.2's map ...
+    assert result.damping_discrete == ("critical",) * 4
+    # ... and the ODE's c = 2√λ maps to α = 1 − 2h√λ: equal in the small-step limit,
+    np.testing.assert_allclose(result.gap, result.step_frequency ** 2, rtol=1e-12)
+    assert result.gap[0] < 1e-3
+    # apart by 0.25 at h√λ = 0.5, where the ODE's value leaves no momentum at all.
+    assert result.gap[-1] > 0.2 and result.momentum_ode[-1] <= 1e-12
+    assert result.damping_ode == ("over",) * 4  # the discrete step is already overdamped there
+    # Polyak's optimum (κ = 100): μ at the discrete double root, with h√L ≈ 1.8.
+    assert result.polyak_at_double_root
+    assert result.polyak_momentum != pytest.approx(result.polyak_momentum_ode, abs=0.01)
+    assert 1.7 < result.polyak_step_frequency < 1.9 and 3.2 < result.polyak_lr_times_l < 3.4

@@ -167,7 +167,7 @@ def test_inputs_are_not_mutated():
     (lambda: C.library_nesterov_step(["a"], [0.0], [1.0], 0.1, 0.5), TypeError,
      "params must be a real number or array"),
     (lambda: C.library_trajectory("adam", grad_square, [1.0], [0.1], 0.5), ValueError,
-     r"kind must be one of \['damped', 'momentum', 'nesterov'\], got 'adam'"),
+     r"kind must be one of \['damped', 'momentum', 'nesterov', 'pytorch_damped'\], got 'adam'"),
     (lambda: C.library_trajectory("momentum", 3.0, [1.0], [0.1], 0.5), TypeError,
      "grad_fn must be a function"),
     (lambda: C.library_trajectory("momentum", grad_square, [1.0], [[0.1]], 0.5), ValueError,
@@ -181,3 +181,12 @@ def test_inputs_are_not_mutated():
 def test_bad_inputs_raise_with_message(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_pytorch_dampening_leaves_the_first_gradient_undamped():
+    # b_1 = g_1 (undamped), then b ← β b + (1 − β) g; the damped form from v = 0 gives (1 − β) g_1.
+    p, b = C.library_trajectory("pytorch_damped", lambda q: 2 * q, [1.0], [0.1, 0.1], 0.5)
+    assert b[1].tolist() == [2.0] and p[1].tolist() == [0.8]
+    np.testing.assert_allclose(b[2], 0.5 * 2.0 + 0.5 * 1.6)
+    _, damped = C.library_trajectory("damped", lambda q: 2 * q, [1.0], [0.1], 0.5)
+    assert damped[1].tolist() == [1.0]

@@ -186,6 +186,69 @@ def test_compare_initializers_small_run():
     np.testing.assert_allclose(result.initial_loss[1], np.log(10), rtol=1e-14)
 
 
+def test_long_training_small_run_and_matched_cost():
+    schemes = (ini.MLP_SCHEMES[4], ini.MLP_SCHEMES[7])  # He, too large
+    result = ini.long_training(schemes, hidden=(16,), steps=20, seeds=2, record_every=10,
+                               match_steps=20)
+    assert result.labels == ("He", "too large")
+    assert result.loss.shape == result.test_loss.shape == (3, 2, 2)
+    assert result.gap.shape == (2, 2)
+    # the reference is stopped at the first update with J ≤ the final J of matched_to
+    goal = result.final_loss[1]
+    assert np.all(result.match_loss <= goal) and np.all((result.match_step >= 1) & (result.match_step <= 20))
+    table = ini.matched_cost_table(result)
+    assert len(table.splitlines()) == 2 + 2 * 2
+    assert ini.generalization_table(result).splitlines()[2].startswith("He")
+    with pytest.raises(ValueError, match="does not reach the final cost"):
+        ini.long_training((ini.MLP_SCHEMES[1], ini.MLP_SCHEMES[4]), hidden=(16,), steps=20, seeds=1,
+                          record_every=10, reference="too small", matched_to="He", match_steps=5)
+    with pytest.raises(ValueError, match="reference must be one of the schemes' labels"):
+        ini.long_training(schemes, reference="Glorot")
+
+
+def test_variance_gains_and_glorot_gains():
+    forward, backward = ini.variance_gains((10, 30, 5), "Glorot 2/(m+n)")
+    np.testing.assert_allclose(forward, [2 * 10 / 40, 2 * 30 / 35], rtol=1e-15)
+    np.testing.assert_allclose(backward, [2 * 30 / 40, 2 * 5 / 35], rtol=1e-15)
+    np.testing.assert_allclose(ini.variance_gains((10, 30), "1/m")[1], [3.0], rtol=1e-15)
+    result = ini.glorot_gains((8, 16, 4), n_samples=64)
+    assert result.measured_forward.shape == (3, 2) and result.rules == tuple(ini.VARIANCE_RULES)
+    assert "worst" in ini.gains_table(result).splitlines()[0]
+    with pytest.raises(ValueError, match="rule must be one of"):
+        ini.variance_gains((10, 30), "1/(m n)")
+    with pytest.raises(ValueError, match="widths must hold at least two sizes"):
+        ini.variance_gains((10,), "1/m")
+
+
+def test_unstable_start_small_run():
+    result = ini.unstable_start(hidden=(16,), steps=4, seeds=2, record_every=2)
+    assert result.steps.tolist() == [0, 2, 4]
+    assert result.loss.shape == result.max_abs_theta.shape == (3, 2)
+    assert result.dead.shape == result.finite.shape == (2,) and result.n_hidden == 16
+    with pytest.raises(TypeError, match="scheme must be a Scheme"):
+        ini.unstable_start("huge")
+
+
+def test_sparse_drawback_small_run_and_dense_matched():
+    result = ini.sparse_drawback(nonzero=2, hidden=(4,), steps=3, seeds=2)
+    assert result.final_loss.shape == result.test_accuracy.shape == (4, 2)
+    assert result.labels[0] == "sparse, N(0, 1)" and result.labels[2] == "sparse, N(0, 1/2)"
+    assert len(ini.drawback_table(result).splitlines()) == 2 + 4
+    w = ini.dense_matched(np.random.default_rng(0), 400, 300, nonzero=4, std=1.0)
+    assert abs(w.var() / (4 / 400) - 1.0) < 0.05
+    with pytest.raises(ValueError, match="nonzero must be at most the smallest fan-in"):
+        ini.sparse_drawback(nonzero=8, hidden=(4,), steps=1)
+
+
+def test_relu_bias_checkpoints():
+    result = ini.relu_bias(hidden=(4, 4), checkpoints=(2, 6), seeds=2)
+    assert result.checkpoints.tolist() == [2, 6] and result.steps == 6
+    assert result.dead.shape == result.loss.shape == (2, 2, 2)
+    np.testing.assert_array_equal(result.dead_end, result.dead[-1])
+    with pytest.raises(ValueError, match="checkpoints must be increasing"):
+        ini.relu_bias(checkpoints=(6, 2))
+
+
 def test_symmetry_small_run_and_table_inputs():
     result = ini.symmetry(hidden=(3,), steps=2)
     assert result.spread_start.shape == (3,)

@@ -85,11 +85,48 @@ def test_damping_modes_over_is_monotone_under_crosses_zero():
 
 def test_momentum_schedules_shapes_and_schedules():
     r = M.momentum_schedules(steps=200, tau=100, repeats=3, dim=5)
-    assert r.excess.shape == (r.steps.size, 4) and r.final.shape == (4,)
+    assert r.excess.shape == (r.steps.size, 8) and r.final.shape == (8,)
     k200 = np.searchsorted(r.steps, 200)
-    np.testing.assert_allclose(r.momentum_values[k200], [0.9, 0.99, 0.9, 0.99])
-    np.testing.assert_allclose(r.lr_values[k200], [0.05, 0.05, 0.0005, 0.0005])
-    assert len(r.table().splitlines()) == 5
+    np.testing.assert_allclose(r.momentum_values[k200], [0.9, 0.9, 0.99, 0.99] * 2)
+    np.testing.assert_allclose(r.lr_values[k200], [0.05] * 4 + [0.0005] * 4)
+    np.testing.assert_allclose(r.momentum_values[0], [0.9, 0.5, 0.99, 0.5] * 2, atol=0.005)
+    assert len(r.table().splitlines()) == 9
+    i = r.index(shrink=True, final_momentum=0.99, ramped=True)
+    assert r.labels[i] == "ε → 1% of ε, α 0.5 → 0.99"
+    # Mean of ε_k/(1 − α_k) over k = 1..τ, by hand for the constant-ε ramp to 0.9.
+    k = np.arange(1, 101)
+    alpha = 0.5 + (0.9 - 0.5) * k / 100
+    ramp = r.index(shrink=False, final_momentum=0.9, ramped=True)
+    assert r.mean_effective_step[ramp] == pytest.approx(np.mean(0.05 / (1 - alpha)), rel=1e-12)
+    value, se = r.ratio(0, 1)
+    assert value == pytest.approx(r.final[0] / r.final[1]) and se > 0
+    with pytest.raises(ValueError, match="no setting"):
+        r.index(shrink=True, final_momentum=0.5, ramped=False)
+
+
+def test_root_cases_paths_follow_the_roots():
+    r = M.root_cases(condition_number=9.0, canyon_condition=10.0, steps=12)
+    # Polyak κ = 9: ε* = 1/4 on [1, 9], α* = 1/4; the two double roots are ±1/2.
+    np.testing.assert_allclose(r.step[:2], [0.25, 2.25])
+    np.testing.assert_allclose(r.roots[:2].real, [[0.5, 0.5], [-0.5, -0.5]], atol=1e-7)
+    for j in range(5):  # x_k by hand: x_k = (1 − ελ) x_{k−1} + α v_{k−1}
+        x, v = 1.0, 0.0
+        for k in range(1, 13):
+            v = r.momenta[j] * v - r.step[j] * x
+            x = x + v
+            assert r.theta[k, j] == pytest.approx(x, abs=1e-14)
+    assert len(r.table().splitlines()) == 6
+
+
+def test_noisy_gradients_settings_and_shapes():
+    r = M.noisy_gradients(steps=200, read_at=50, repeats=2, dim=4)
+    np.testing.assert_allclose(r.lr, [0.05, 0.05, 0.5, 0.25, 0.05, 0.005, 2.5, 0.25])
+    np.testing.assert_allclose(r.effective_step, [0.05, 0.5, 0.5, 0.5, 0.5, 0.5, 2.5, 2.5])
+    assert r.excess.shape == r.noise_free.shape == (r.steps.size, 8) and r.read_at == 50
+    assert r.diverged.tolist() == [False] * 6 + [True, False]
+    assert np.isnan(r.floor_theory[6]) and "diverged" in r.table().splitlines()[7]
+    # The noise-free run is deterministic: θ_k = (1 − ε)^k θ_0 for SGD along each eigen-direction.
+    assert np.all(np.diff(r.noise_free[:, 0]) <= 0)
 
 
 def test_bad_inputs_raise():
@@ -109,3 +146,9 @@ def test_bad_inputs_raise():
         M.damping_modes(over=0.6)
     with pytest.raises(ValueError, match="repeats must be an integer in"):
         M.momentum_schedules(repeats=1)
+    with pytest.raises(ValueError, match="momenta must be in"):
+        M.momentum_schedules(momenta=(0.9, 1.0))
+    with pytest.raises(ValueError, match="momentum must be in"):
+        M.noisy_gradients(momentum=0.0)
+    with pytest.raises(ValueError, match="condition_number must be in"):
+        M.root_cases(condition_number=1.0)

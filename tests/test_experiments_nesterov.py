@@ -137,3 +137,62 @@ def test_theta0_is_not_mutated():
 def test_bad_inputs_raise_with_message(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_strongly_convex_runs_are_algorithms_8_2_and_8_3_by_hand():
+    res = E.strongly_convex(steps=20, window=(5, 20))
+    from coursekit.problems import LessardFunction
+
+    f = LessardFunction(extra_curvatures=[1.0])
+    for j, nesterov_flag in enumerate((False, True)):
+        lr, alpha = ((res.lr_heavy_ball, res.momentum_heavy_ball), (res.lr_nesterov, res.momentum_nesterov))[j]
+        theta, v = res.theta0.copy(), np.zeros(2)
+        for k in range(20):
+            g = f.grad(theta + alpha * v if nesterov_flag else theta)
+            v = alpha * v - lr * g
+            theta = theta + v
+        assert abs(np.linalg.norm(theta) - res.distance[-1, 0, j]) <= 1e-12
+    # Polyak's and Nesterov's settings for κ = 25.
+    assert (res.lr_heavy_ball, res.momentum_heavy_ball) == pytest.approx((1 / 9, 4 / 9))
+    assert (res.lr_nesterov, res.momentum_nesterov) == pytest.approx((1 / 25, 2 / 3))
+
+
+def test_bias_and_noise_is_reproducible_and_sigma_zero_is_deterministic():
+    a = E.bias_and_noise(noise=(0.0, 0.1), steps=50, repeats=3)
+    b = E.bias_and_noise(noise=(0.0, 0.1), steps=50, repeats=3)
+    np.testing.assert_array_equal(a.mean_excess, b.mean_excess)
+    assert a.mean_excess.shape == (6, 2, 2) and a.at(50).shape == (2, 2)
+    np.testing.assert_allclose(a.ratio, a.mean_excess[..., 1] / a.mean_excess[..., 0])
+
+
+def test_schedule_with_noise_effective_step_closed_form():
+    res = E.schedule_with_noise(steps=100, repeats=2)
+    k = np.arange(1, 101)
+    np.testing.assert_allclose(res.effective, 20.0 * (k + 2) / (3 * (20.0 + k)), rtol=1e-12)
+    assert res.limit == pytest.approx(20.0 / 3)
+
+
+def test_nesterov_1983_momentum_recurrence():
+    alpha = E.nesterov_1983_momentum(4)
+    t = [1.0]
+    for _ in range(4):
+        t.append((1 + np.sqrt(1 + 4 * t[-1] ** 2)) / 2)
+    np.testing.assert_allclose(alpha, [(t[i] - 1) / t[i + 1] for i in range(4)], rtol=0, atol=1e-15)
+
+
+def test_alpha_fit_is_exact_without_a_rate_change():
+    res = E.alpha_fit(rate=1.0)
+    assert not res.changes.any() and res.residual.max() <= 1e-12
+    np.testing.assert_allclose(res.alpha, 0.9, atol=1e-9)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: E.strongly_convex(mu=30.0), r"mu must be in"),
+    (lambda: E.strongly_convex(window=(50, 10)), r"window"),
+    (lambda: E.bias_and_noise(noise=(-1.0,)), r"noise must be >= 0"),
+    (lambda: E.alpha_fit(drop=1), r"drop"),
+    (lambda: E.nesterov_1983_momentum(0), r"steps"),
+])
+def test_new_experiments_reject_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -12,6 +12,43 @@ from coursekit.experiments import physics as experiments
 pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
 
 
+def test_euler_schemes_against_handwritten_loops():
+    result = experiments.euler_schemes(lr=0.04, momentum=0.5, steps=30, energy_step=0.2,
+                                       energy_curvature=2.0)
+    assert (result.step, result.drag) == pytest.approx((0.2, 2.5))
+    # Drag-free energy by hand: forward Euler from θ = 1 at rest on J = λθ²/2.
+    theta, v, h, lam = 1.0, 0.0, 0.2, 2.0
+    energies = [1.0]
+    for _ in range(30):
+        theta, v = theta + h * v, v - h * lam * theta
+        energies.append((0.5 * v * v + 0.5 * lam * theta * theta) / (0.5 * lam))
+    np.testing.assert_allclose(result.energy_forward, energies, rtol=1e-12)
+    assert result.energy_forward_theory == pytest.approx((1 + h * h * lam) ** 30, rel=1e-14)
+    assert result.difference_semi_implicit < 1e-12 < result.difference_forward
+
+
+def test_small_step_limit_against_the_closed_forms():
+    result = experiments.small_step_limit(products=(0.5, 4.5), steps=50, substeps=1000)
+    np.testing.assert_allclose(result.curvature, [50.0, 450.0])
+    np.testing.assert_allclose(result.step_frequency, np.sqrt([0.5, 4.5]))
+    assert result.time == pytest.approx(5.0)
+    # ODE: θ(t) = e^{-ct/2}(cos ωt + c/(2ω) sin ωt), ω = √(λ − c²/4), c = 1.
+    w = np.sqrt(result.curvature - 0.25)
+    exact = np.exp(-2.5) * (np.cos(5 * w) + np.sin(5 * w) / (2 * w))
+    np.testing.assert_allclose(result.ode_ratio, np.abs(exact), rtol=1e-3)  # RK4, hω ≈ 0.1
+    np.testing.assert_array_equal(result.grew_semi_implicit, [False, True])
+    assert result.edge_semi_implicit == pytest.approx(3.8) and result.edge_forward == pytest.approx(0.1)
+
+
+def test_critical_damping_values():
+    result = experiments.critical_damping(step_frequency=(0.2,), condition_number=9.0)
+    assert result.momentum_ode[0] == pytest.approx(0.6) and result.momentum_discrete[0] == pytest.approx(0.64)
+    assert result.drag_discrete[0] == pytest.approx(1.8)  # 2√λ − hλ
+    # κ = 9: ε = 4/(3 + 1)² = 0.25, α = (2/4)² = 0.25 = (1 − √0.25)².
+    assert result.polyak_lr == pytest.approx(0.25) and result.polyak_momentum == pytest.approx(0.25)
+    assert result.polyak_at_double_root and result.polyak_step_frequency == pytest.approx(1.5)
+
+
 def test_results_are_frozen():
     result = experiments.dry_friction_stop(theta0=(2.0,), time=5.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -112,6 +149,10 @@ def test_inputs_are_not_mutated():
     (lambda: experiments.surface_paths(theta0=(1.0,)), ValueError, r"theta0 must have shape \(2,\)"),
     (lambda: experiments.surface(0.5), ValueError, r"condition_number must be in \[1, inf\), got 0.5"),
     (lambda: experiments.phase_portraits(curvature=-1.0), ValueError, r"curvature must be in \(0, inf\)"),
+    (lambda: experiments.euler_schemes(momentum=1.0), ValueError, r"momentum must be in \[0, 1\), got 1.0"),
+    (lambda: experiments.small_step_limit(products=()), ValueError, "products must be a non-empty 1-D"),
+    (lambda: experiments.critical_damping(step_frequency=(0.6,)), ValueError,
+     r"step_frequency must be in \(0, 0.5\], got"),
 ])
 def test_bad_input_raises(call, error, message):
     with pytest.raises(error, match=message):

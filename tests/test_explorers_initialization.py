@@ -51,7 +51,7 @@ def test_controls_move_the_artists_to_the_right_values(explorer):
     hs = _oracle(name, 2.0, 8, "relu")
     artists = explorer.artists
     act_line, grad_line = artists["activation std"], artists["gradient std"]
-    np.testing.assert_array_equal(act_line.get_xdata(), np.arange(1, 9))
+    np.testing.assert_array_equal(act_line.get_xdata(), np.arange(1, 9) / 8)
     np.testing.assert_allclose(act_line.get_ydata(), [h.std() for h in hs], rtol=1e-10)
     assert len(grad_line.get_ydata()) == 8
     # the histograms of layers 1, 4 and 8, normalized by each layer's std
@@ -64,8 +64,18 @@ def test_controls_move_the_artists_to_the_right_values(explorer):
         np.testing.assert_allclose(line.get_ydata(), counts / (values.size * np.diff(edges)))
         assert text.get_text() == f"layer {layer}: std {values.std():.3g}"
     ratio = (hs[-1].std() / hs[0].std()) ** 2
-    assert artists["title"].get_text() == f"relu, ×2: var(h_L)/var(h_1) = {ratio:.3g}"
+    assert artists["title"].get_text() == f"relu, ×2, L = 8: var(h_L)/var(h_1) = {ratio:.3g}"
     assert artists["title"] is explorer.figure.axes[1].title
+
+
+def test_the_std_panel_spans_the_axis_at_every_depth(explorer):
+    """Relative depth l/L on fixed limits: the last layer sits at 1 whether L is 2 or the maximum."""
+    ax_std = explorer.figure.axes[1]
+    for depth in (2, 6, MAX_DEPTH):
+        explorer.set(depth=depth)
+        x = explorer.artists["activation std"].get_xdata()
+        assert x[-1] == 1.0 and x[0] == pytest.approx(1 / depth) and len(x) == depth
+        assert ax_std.get_xlim() == (0.0, 1.04)
 
 
 def test_a_shallow_stack_hides_the_histograms_it_does_not_need(explorer):

@@ -95,3 +95,32 @@ def test_bad_arguments():
         explorers.drag_explorer(coefficient=5.0)
     with pytest.raises(ValueError, match=r"velocity0 must be two numbers in \[-3, 3\]"):
         explorers.drag_explorer(velocity0=(4.0, 0.0))
+
+
+@pytest.mark.parametrize("drag, c, v1, v2", [("viscous", 1.0, 0.0, 0.0), ("dry", 0.8, 1.0, 0.0),
+                                             ("turbulent", 0.1, 3.0, -3.0)])
+def test_phase_axes_fit_the_data_of_the_three_drags(drag, c, v1, v2):
+    explorer = explorers.drag_explorer()
+    explorer.set(drag=drag, coefficient=c, v1=v1, v2=v2)
+    right = explorer.figure.axes[1]
+    paths = [euler_oracle(other, c, (v1, v2)) for other in ("viscous", "turbulent", "dry")]
+    for (lo, hi), data in ((right.get_xlim(), np.concatenate([p for p, _ in paths])),
+                           (right.get_ylim(), np.concatenate([v for _, v in paths]))):
+        low, high = min(0.0, data.min()), max(0.0, data.max())
+        assert lo < low and high < hi  # every point inside, θ* too
+        assert hi - lo <= 1.2 * (high - low) + 2.0  # no more than the margin and the rounding to 1
+    explorer.close()
+
+
+def test_phase_axes_of_the_default_view_are_not_the_old_fixed_ones():
+    explorer = explorers.drag_explorer()
+    right = explorer.figure.axes[1]
+    # The data lie within [−2.5, 1.5] × [−2.2, 2.2]; the axes were fixed at ±4 × ±6 before.
+    (x0, x1), (y0, y1) = right.get_xlim(), right.get_ylim()
+    assert x1 - x0 <= 5.0 and y1 - y0 <= 6.0
+    explorer.close()
+
+
+def test_phase_limits():
+    assert explorers.phase_limits(np.array([0.2, 0.4]), np.array([-0.1, 0.1])) == ((-1.0, 1.0), (-1.0, 1.0))
+    assert explorers.phase_limits(np.array([-4.2, 3.0]), np.array([np.inf, 1.0])) == ((-5.0, 4.0), (-1.0, 2.0))

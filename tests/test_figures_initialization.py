@@ -39,6 +39,11 @@ def test_comparison_curves_plots_each_scheme(small_comparison):
     assert ax.get_yscale() == "log"
     assert ax.get_xlabel() == "iteration k" and "J(θ_k)" in ax.get_ylabel()
     assert ax.get_title() and ax.get_legend() is not None
+    # the title names the seed and the record grid; earlier schemes are drawn on top
+    assert "seed 1 of 2" in ax.get_title() and "every 5 updates" in ax.get_title()
+    zorders = [line.get_zorder() for line in lines]
+    assert zorders == sorted(zorders, reverse=True)
+    assert len({(line.get_marker(), line.get_linestyle()) for line in lines}) == len(lines)
     plt.close(fig)
 
 
@@ -56,6 +61,15 @@ def test_propagation_two_panels_log_y(small_propagation):
             for s, line in enumerate(drawn.lines[activation]):
                 assert line.axes is ax and line.get_label() == small_propagation.labels[s]
                 np.testing.assert_array_equal(line.get_ydata(), data[a, s])
+                # shifted sideways by less than half a layer, so that equal curves show side by side
+                shift = line.get_xdata() - small_propagation.layers
+                assert np.ptp(shift) == pytest.approx(0.0, abs=1e-12) and abs(shift[0]) < 0.5
+            shifts = {round(float(line.get_xdata()[0] - 1), 9) for line in drawn.lines[activation]}
+            assert len(shifts) == len(small_propagation.labels)
+            # the curves sit below the zoom inset (bottom 58% of the log axis)
+            low, high = np.log10(ax.get_ylim())
+            finite = data[np.isfinite(data) & (data > 0)]
+            assert np.log10(finite.max()) <= low + 0.6 * (high - low)
         assert "std" in axes[0].get_ylabel()
         assert fig.get_suptitle() and len(fig.legends) == 1
         assert [t.get_text() for t in fig.legends[0].get_texts()] == list(small_propagation.labels)

@@ -47,6 +47,9 @@ def test_canyon_figure():
     assert drawn.lines["gd"].axes is axes[1] and list(drawn.lines["tol"].get_ydata()) == [r.tol] * 2
     assert axes[0].get_legend() is not None and axes[1].get_legend() is not None
     assert axes[1].get_yscale() == "log" and axes[1].get_xlabel() == "iteration k"
+    # No empty stretch right of θ* = 0, and momentum drawn over gradient descent.
+    assert axes[0].get_xlim()[1] < 0.2 * abs(r.gd_path[0, 0])
+    assert drawn.lines["momentum path"].get_zorder() > drawn.lines["gd path"].get_zorder()
     _close(fig)
 
 
@@ -82,12 +85,48 @@ def test_schedules_figure():
     drawn = F.schedules_figure(r)
     fig, axes = drawn
     excess = drawn.lines["excess"]
-    assert [l.get_label() for l in excess] == [f"({j + 1}) {label}" for j, label in enumerate(r.labels)]
+    assert len(excess) == 8
     np.testing.assert_allclose(excess[2].get_ydata(), r.excess[:, 2])
-    # Two distinct α schedules and two distinct ε schedules.
-    assert len(drawn.lines["α_k"]) == len(drawn.lines["ε_k/ε_1"]) == 2
-    assert all(line.axes is axes[1] for line in drawn.lines["α_k"] + drawn.lines["ε_k/ε_1"])
-    assert "Shrinking ε" in axes[0].get_title() and axes[1].get_legend() is not None
+    assert excess[0].axes is axes[0] and excess[4].axes is axes[1]  # constant ε left, shrunk middle
+    assert excess[1].get_linestyle() == "--" and excess[0].get_linestyle() == "-"  # ramp dashed
+    # Four distinct α schedules and two distinct ε schedules.
+    assert len(drawn.lines["α_k"]) == 4 and len(drawn.lines["ε_k/ε_1"]) == 2
+    assert all(line.axes is axes[2] for line in drawn.lines["α_k"] + drawn.lines["ε_k/ε_1"])
+    assert "same final α" in fig.get_suptitle().lower() and axes[2].get_legend() is not None
+    _close(fig)
+
+
+def test_roots_figure_separates_negative_roots():
+    r = M.root_cases()
+    drawn = F.roots_figure(r)
+    fig, axes = drawn
+    for label, kind in zip(r.labels, r.kinds):
+        line = drawn.lines[label]
+        assert line.axes is (axes[1] if kind == "real negative" else axes[0])
+        assert "roots" in line.get_label()
+    assert "negative" in axes[1].get_title() and axes[0].get_legend() is not None
+    _close(fig)
+
+
+def test_noisy_gradients_figure():
+    r = M.noisy_gradients(steps=200, read_at=50, repeats=2, dim=4)
+    drawn = F.noisy_gradients_figure(r)
+    fig, axes = drawn
+    assert len(drawn.lines["same ε"]) == 2 and len(drawn.lines["same ε/(1 − α)"]) == 4
+    np.testing.assert_allclose(drawn.lines["same ε"][1].get_ydata(), r.excess[:, 1])
+    assert "same ε" in axes[0].get_title() and axes[1].get_legend() is not None
+    _close(fig)
+
+
+def test_rate_map_legend_is_below_the_map_and_the_gd_marker_inside():
+    r = M.rate_map(condition_number=100.0, n_lr=40, n_momentum=30)
+    drawn = F.rate_map_figure(r)
+    fig, ax = drawn
+    assert ax.get_ylim()[0] < 0.0  # α = 0 marker fully visible
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 <= ax.get_window_extent().y0  # the legend covers no part of the map
+    assert drawn.lines["boundary"].get_path_effects()  # outlined: visible in the legend's white box
     _close(fig)
 
 

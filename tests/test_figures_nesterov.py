@@ -90,3 +90,27 @@ def test_changing_lr_figure_marks_the_rate_changes():
 def test_wrong_result_type_raises():
     with pytest.raises(TypeError, match="result must be a BatchRates"):
         F.batch_rates_figure(E.interim_points(steps=1))
+
+
+def test_strongly_convex_figure_draws_both_problems_and_methods():
+    res = E.strongly_convex(steps=60, window=(20, 60))
+    drawn = F.strongly_convex_figure(res)
+    fig, axes = drawn
+    assert "cycles" in fig.get_suptitle() and len(axes) == 2
+    for i, (ax, name) in enumerate(zip(axes, res.problems)):
+        assert ax.get_yscale() == "log" and ax.get_xlabel() == "iteration k" and name in ax.get_title()
+        for j, method in enumerate(res.labels):
+            line = drawn.lines[f"{name}, {method}"]
+            assert line.axes is ax and line.get_label() == method
+            np.testing.assert_allclose(line.get_ydata(), np.maximum(res.distance[:, i, j], 1e-30))
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["heavy ball", "Nesterov", "(1 − 1/√κ)^k"]
+    assert axes[0].get_ylabel() == "‖θ_k − θ*‖"
+    _close(fig)
+
+
+def test_interim_points_figure_frames_the_minimum():
+    fig, axes = F.interim_points_figure(E.interim_points(steps=3))
+    for ax in axes:
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        assert x0 < 0 < x1 and y0 < 0 < y1
+    _close(fig)

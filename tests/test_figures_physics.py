@@ -102,3 +102,28 @@ def test_drag_paths_figure():
 def test_wrong_result_type_raises():
     with pytest.raises(TypeError, match="result must be a CoastResult, got dict"):
         figures.coasting({})
+
+
+def test_small_step_limit_figure():
+    result = experiments.small_step_limit(steps=20, substeps=200)
+    drawn = figures.small_step_limit(result)
+    fig, ax = drawn
+    assert ax.get_xscale() == "log" and "ελ" in ax.get_xlabel()
+    np.testing.assert_allclose(drawn.lines["ode"].get_ydata(), result.grid_factor_ode)
+    np.testing.assert_allclose(drawn.lines["semi-implicit"].get_xdata(), result.grid_products)
+    np.testing.assert_allclose(drawn.lines["forward"].get_ydata(), result.grid_radius_forward)
+    np.testing.assert_allclose(drawn.lines["measured"].get_xydata(),
+                               np.column_stack([result.products, result.radius_semi_implicit]))
+    # The ODE's factor stays below 1 on the whole grid; Algorithm 8.2's crosses 1 at 2 + 2α only.
+    assert np.all(result.grid_factor_ode < 1.0)
+    crossing = result.grid_products[result.grid_radius_semi_implicit > 1.0].min()
+    assert result.edge_semi_implicit < crossing < 1.05 * result.edge_semi_implicit
+    texts = [t.get_text() for t in ax.texts]
+    assert "ελ = 2 + 2α = 3.8" in texts and "ελ = 1 − α = 0.1" in texts
+    assert len(ax.get_legend().get_texts()) == 5
+    plt.close(fig)
+
+
+def test_small_step_limit_figure_rejects_other_results():
+    with pytest.raises(TypeError):
+        figures.small_step_limit(experiments.critical_damping())

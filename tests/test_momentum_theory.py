@@ -137,3 +137,50 @@ def test_bad_inputs_raise_with_message():
         T.critical_momentum(5.0, 1.0)
     with pytest.raises(ValueError, match="do not broadcast"):
         T.spectral_radius(np.ones(2), np.zeros(3), 1.0)
+
+
+@given(lr=st.floats(1e-3, 2.0), alpha=st.floats(0.0, 0.99), lam=st.floats(0.01, 5.0))
+@settings(max_examples=40, deadline=None)
+def test_roots_are_the_eigenvalues_of_the_matrix(lr, alpha, lam):
+    expected = np.sort_complex(np.linalg.eigvals(explicit_matrix(lr, alpha, lam)))
+    np.testing.assert_allclose(np.sort_complex(T.roots(lr, alpha, lam)), expected, atol=1e-7)
+
+
+@pytest.mark.parametrize("lr, alpha, lam, kind", [
+    (0.1, 0.9, 1.0, "complex"),
+    (0.1, 0.1, 1.0, "real positive"),     # ελ < (1 − √α)²
+    (1.96, 0.0, 1.0, "real negative"),    # gradient descent's zig-zag
+    (3.3058, 0.6694, 1.0, "real negative"),  # Polyak's steep direction, κ = 100 (double root −0.818)
+    (0.25, 0.25, 1.0, "real positive"),   # critical, double root +0.5
+    (2.25, 0.25, 1.0, "real negative"),   # critical, double root −0.5
+])
+def test_root_kind(lr, alpha, lam, kind):
+    assert T.root_kind(lr, alpha, lam, atol=1e-6) == kind
+    # The sign of x_k along the direction: negative roots alternate, positive ones never cross.
+    x = np.array([1.0, 1.0 - lr * lam])  # x_0, x_1 from v_0 = 0
+    if kind == "real negative":
+        assert x[1] < 0
+
+
+def _stationary_by_iteration(lr, alpha, lam, s2, steps=20000):
+    t = explicit_matrix(lr, alpha, lam)
+    q = lr * lr * s2 * np.ones((2, 2))  # the noise enters x and v through −εξ
+    p = np.zeros((2, 2))
+    for _ in range(steps):
+        p = t @ p @ t.T + q
+    return 0.5 * lam * p[0, 0]
+
+
+@pytest.mark.parametrize("lr, alpha, lam, s2", [(0.1, 0.9, 1.0, 1.0), (0.3, 0.5, 0.5, 0.09),
+                                                (0.5, 0.0, 2.0, 2.0), (0.25, 0.9, 3.0, 1.0)])
+def test_stationary_excess_solves_the_covariance_equation(lr, alpha, lam, s2):
+    assert T.stationary_excess(lr, alpha, lam, s2) == pytest.approx(_stationary_by_iteration(lr, alpha, lam, s2),
+                                                                    rel=1e-9)
+
+
+def test_stationary_excess_scales_with_the_effective_step_and_is_nan_when_unstable():
+    # Same ε/(1 − α), small ελ: nearly the same floor; α = 0 is SGD's ε s²/(2(2 − ελ)).
+    floors = T.stationary_excess(np.array([0.01, 0.005, 0.001]), np.array([0.0, 0.5, 0.9]), 0.01)
+    np.testing.assert_allclose(floors, floors[0], rtol=0.01)
+    assert T.stationary_excess(0.5, 0.0, 1.0) == pytest.approx(0.5 / (2 * 1.5))
+    assert np.isnan(T.stationary_excess(2.5, 0.0, 1.0))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coursekit import physics
+from coursekit import momentum_theory, physics
 from coursekit.problems import Quadratic, canyon
 
 pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
@@ -315,6 +315,7 @@ def test_dry_rest_point_closed_form():
     ({"velocity0": [1.0, 2.0, 3.0]}, ValueError, r"velocity must have shape \(\.\.\., 2\), got shape \(3,\)"),
     ({"theta0": np.zeros((3, 2)), "coefficient": [1.0, 2.0]}, ValueError,
      r"coefficient has shape \(2,\), which does not broadcast against the batch shape \(3,\)"),
+    ({"scheme": "implicit"}, ValueError, r"scheme must be one of \('semi-implicit', 'forward'\), got 'implicit'"),
 ])
 def test_simulate_rejects_bad_input(kwargs, error, message):
     args = {"force": grad_quadratic([1.0, 2.0]), "theta0": [1.0, 0.0], "velocity0": [0.0, 0.0],
@@ -368,3 +369,54 @@ def test_inputs_are_not_mutated():
                       times=np.array([0.0, 1.0]))
     for original, copy in zip((theta0, v0, c), copies):
         np.testing.assert_array_equal(original, copy)
+
+
+# --------------------------------------------------------------------------
+# Forward Euler, and the roots of the discrete step
+# --------------------------------------------------------------------------
+
+
+def test_forward_euler_moves_theta_with_the_old_velocity():
+    lam, h, c = np.array([1.0, 3.0]), 0.2, 0.7
+    theta, v = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    path = physics.simulate(grad_quadratic(lam), theta, v, drag="viscous", coefficient=c, step=h,
+                            steps=4, scheme="forward")
+    for k in range(4):  # the loop written out: θ uses v_k, v uses θ_k and v_k
+        theta, v = theta + h * v, v + h * (-c * v - lam * theta)
+        np.testing.assert_allclose(path.theta[k + 1], theta, rtol=1e-14)
+        np.testing.assert_allclose(path.velocity[k + 1], v, rtol=1e-14)
+    semi = physics.simulate(grad_quadratic(lam), [1.0, -2.0], [0.5, 0.25], drag="viscous",
+                            coefficient=c, step=h, steps=4)
+    assert np.max(np.abs(semi.theta - path.theta)) > 1e-3  # a different algorithm
+
+
+@pytest.mark.parametrize("scheme", physics.SCHEMES)
+@pytest.mark.parametrize("lr, alpha, lam", [(0.01, 0.9, 5.0), (0.01, 0.9, 390.0), (0.2, 0.3, 2.0),
+                                            (0.25, 0.25, 1.0), (0.05, 0.0, 7.0)])
+def test_each_schemes_one_step_map_has_the_stated_roots(scheme, lr, alpha, lam):
+    # The map (θ, u) -> (θ', u') with u = h v, built from one simulated step of each unit vector.
+    h, c = physics.from_momentum(lr, alpha)
+    columns = []
+    for theta0, v0 in (([1.0], [0.0]), ([0.0], [1.0 / h])):
+        end = physics.simulate(grad_quadratic([lam]), theta0, v0, drag="viscous", coefficient=c, step=h,
+                               steps=1, scheme=scheme)
+        columns.append([end.theta[-1, 0], h * end.velocity[-1, 0]])
+    eigenvalues = np.linalg.eigvals(np.array(columns).T)
+    if scheme == "forward":
+        got = physics.forward_euler_roots(lr, alpha, lam)
+        np.testing.assert_allclose(np.sort_complex(got), np.sort_complex(eigenvalues), atol=1e-6)
+    else:  # Algorithm 8.2: the heavy-ball spectral radius of lecture 04
+        assert momentum_theory.spectral_radius(lr, alpha, lam) == pytest.approx(np.max(np.abs(eigenvalues)),
+                                                                              abs=1e-6)
+
+
+def test_forward_euler_roots_stability_edge_and_bad_input():
+    alpha = 0.9
+    radius = lambda prod: np.max(np.abs(physics.forward_euler_roots(0.01, alpha, prod / 0.01)), -1)
+    assert radius(1 - alpha - 1e-6) < 1.0 < radius(1 - alpha + 1e-6)
+    # No drag (α = 1): |z|² = 1 + ελ > 1 for every λ > 0, the energy growth of forward Euler.
+    np.testing.assert_allclose(np.abs(physics.forward_euler_roots(0.01, 1.0, [1.0, 50.0])),
+                               np.sqrt(1 + 0.01 * np.array([[1.0, 1.0], [50.0, 50.0]])), rtol=1e-12)
+    assert physics.forward_euler_roots([0.01, 0.04], 0.5, 1.0).shape == (2, 2)
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\]"):
+        physics.forward_euler_roots(0.1, 1.5, 1.0)

@@ -196,8 +196,9 @@ def _expected_schedule(k):
 def nesterov_schedule(fn) -> None:
     """Check ``fn(k)``: Nesterov's momentum α_k = (k − 1)/(k + 2), k = 1, 2, ...
 
-    The schedule of the O(1/k²) rate on convex problems (section 8.3.3;
-    Nesterov, 1983), for an int k or an integer array of any shape.
+    The schedule of the O(1/k²) rate on convex problems (section 8.3.3), in the
+    closed form of Tseng (2008); Nesterov's (1983) sequence approaches it as k
+    grows. For an int k or an integer array of any shape.
     """
     c = Checker("nesterov_schedule", fn, ("k",), SCHEDULE_MISTAKES,
                 hint="α_k = (k − 1)/(k + 2) for update k = 1, 2, 3, ...: α_1 = 0, α_2 = 1/4.")

@@ -172,7 +172,7 @@ def dry_friction_rest_point(fn) -> None:
     """Check ``fn(theta0, curvature, friction) -> float``: where dry friction stops a particle.
 
     J = λθ²/2, Coulomb friction of size c, released at rest from θ_0 (lecture 05,
-    section 5, claim C17): half swings θ ← −sign(θ)(|θ| − 2c/λ) until |θ| ≤ c/λ.
+    section 6, claim C17): half swings θ ← −sign(θ)(|θ| − 2c/λ) until |θ| ≤ c/λ.
     The oracle is coursekit.physics.dry_friction_rest_point with v_0 = 0.
     """
     c = Checker("dry_friction_rest_point", fn, ("theta0", "curvature", "friction"), DRY_MISTAKES,

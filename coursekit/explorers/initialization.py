@@ -68,7 +68,9 @@ def activation_explorer(
     Left: histograms of h_l / std(h_l) for layers 1, ⌈L/2⌉ and L (the
     shape: saturation of tanh shows as peaks at the edges, dead ReLUs as a
     spike at 0), with each layer's std in the legend. Right: std of h_l and
-    of the back-propagated ∂J/∂z_l against l, log y (the scale).
+    of the back-propagated ∂J/∂z_l against the relative depth l/L, log y
+    (the scale): the line spans the panel at every depth, and the limits
+    stay fixed, so that a move only redraws the lines.
 
     The moving artists, in ``explorer.artists``: ``"histogram 1"``,
     ``"histogram 2"`` and ``"histogram 3"`` (the distinct layers of 1, ⌈L/2⌉,
@@ -82,8 +84,7 @@ def activation_explorer(
     depth = check_int("depth", depth, low=1, high=max_depth)
     seed = check_int("seed", seed, low=0)
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, MaxNLocator,
-                                   NullLocator)
+    from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, NullLocator)
 
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n_samples, width))
@@ -140,16 +141,17 @@ def activation_explorer(
                                label="std of ∂J/∂z_l (backward)")
     ax_std.set_yscale("log")
     ax_std.set_ylim(*_STD_RANGE)
-    ax_std.set_xlim(0.5, max_depth + 0.5)  # fixed: a deeper net draws a longer line
+    # Relative depth l/L: fixed limits whatever L (a change of limits would redraw the background).
+    ax_std.set_xlim(0.0, 1.04)
     # Few ticks: measuring tick labels is most of a redraw, and the range spans many decades.
     ax_std.yaxis.set_major_locator(LogLocator(base=10.0, numticks=5))
     ax_std.yaxis.set_minor_locator(NullLocator())
     # Plain "1e+05" labels: the default 10^x labels go through mathtext, slow to re-parse.
     ax_std.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0e}"))
-    ax_std.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax_std.xaxis.set_major_locator(FixedLocator([0.0, 0.25, 0.5, 0.75, 1.0]))
     ax_hist.xaxis.set_major_locator(FixedLocator([-4, -2, 0, 2, 4]))
     ax_hist.yaxis.set_major_locator(NullLocator())  # densities of a rescaled variable: shape only
-    ax_std.set_xlabel("layer l")
+    ax_std.set_xlabel("relative depth l / L")
     ax_std.set_ylabel("std")
     std_title = ax_std.set_title(" ", fontsize="medium")
     ax_std.legend(fontsize="small", loc="upper left")
@@ -168,14 +170,15 @@ def activation_explorer(
             if shown:
                 line.set_ydata(dens[i])
                 text.set_text(f"layer {layers[i]}: std {stds[i]:.3g}")
-        ls = np.arange(1, n_layers + 1)
-        # Fixed limits, so that a move shows the signal growing or shrinking against the
+        ls = np.arange(1, n_layers + 1) / n_layers
+        # Fixed y limits, so that a move shows the signal growing or shrinking against the
         # same axes (and only blits): values beyond them sit on the edge; overflowed
         # layers (inf/NaN) are left out.
         act_line.set_data(ls, np.where(np.isfinite(act_std), np.clip(act_std, *_STD_RANGE), np.nan))
         grad_line.set_data(ls, np.where(np.isfinite(grad_std), np.clip(grad_std, *_STD_RANGE), np.nan))
         ratio = (act_std[-1] / act_std[0]) ** 2 if act_std[0] > 0 else float("nan")
-        std_title.set_text(f"{values['activation']}, ×{scale:.3g}: var(h_L)/var(h_1) = {ratio:.3g}")
+        std_title.set_text(f"{values['activation']}, ×{scale:.3g}, L = {n_layers}: "
+                           f"var(h_L)/var(h_1) = {ratio:.3g}")
 
     moving = {f"histogram {i + 1}": line for i, line in enumerate(hist_lines)}
     moving.update({"legend": legend, "activation std": act_line, "gradient std": grad_line,

@@ -89,10 +89,11 @@ def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_n
     with plt.ioff():
         fig, ax = plt.subplots(figsize=(7.0, 4.0), dpi=80, layout="constrained")
     ellipses = [ax.plot([], [], color="0.7", linewidth=0.8, zorder=1)[0] for _ in _RADII]
-    (gd_line,) = ax.plot([], [], color=PALETTE[0], marker="o", markersize=2.5, linewidth=1.2,
+    # GD's zig-zag fills the canyon's width: thin and light, with momentum drawn over it.
+    (gd_line,) = ax.plot([], [], color=PALETTE[0], marker="o", markersize=2.0, linewidth=0.7, alpha=0.6,
                          label="gradient descent (α = 0)", zorder=3)
-    (m_line,) = ax.plot([], [], color=PALETTE[1], marker="o", markersize=2.5, linewidth=1.2,
-                        label="momentum (same ε)", zorder=3)
+    (m_line,) = ax.plot([], [], color=PALETTE[1], marker="o", markersize=3.0, linewidth=1.8,
+                        label="momentum (same ε)", zorder=3.5)
     (start,) = ax.plot([THETA0[0]], [THETA0[1]], marker="s", markersize=7, color="white",
                        markeredgecolor="black", linestyle="none", zorder=4)
     (minimum,) = ax.plot([0.0], [0.0], marker="*", markersize=14, color=PALETTE[7],
@@ -101,7 +102,8 @@ def canyon_explorer(lr: float = 2.0 / 51.0, momentum: float = 0.643, condition_n
     ax.legend(handles=[gd_line, m_line], fontsize="small", loc="lower right", framealpha=0.9)
     caption = ax.text(0.01, 0.98, "", transform=ax.transAxes, va="top", fontsize="small",
                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"), zorder=6)
-    ax.set_xlim(-12.0, 6.0)
+    # Room right of θ* = 0 for the overshoot along the canyon at large α (θ₁ reaches 6.7 at α = 0.95).
+    ax.set_xlim(-11.0, 7.0)
     ax.set_ylim(-1.8, 1.8)
     # Few ticks: rasterizing tick labels is most of the cost of a redraw.
     ax.set_xticks([-10.0, -5.0, 0.0, 5.0])
@@ -197,6 +199,7 @@ def rate_map_explorer(lr_L: float = 2.0, momentum: float = 0.5, condition_number
                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
     ax.set_xticks([0.0, 1.0, 2.0, 3.0, 4.0])
     ax.set_yticks([0.0, 0.5, 0.9])
+    ax.set_ylim(-0.03, first.momenta[-1])  # a marker at α = 0 stays whole
     ax.set_xlabel("learning rate × largest eigenvalue, ε·L")
     ax.set_ylabel("momentum α")
     title = ax.set_title("")

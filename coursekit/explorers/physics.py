@@ -17,7 +17,7 @@ from ..experiments import physics as experiments
 from ..plotting import PALETTE, contour_paths
 from ..widgets import Explorer, cached, log_slider
 
-__all__ = ["drag_explorer", "simulate_drag"]
+__all__ = ["drag_explorer", "phase_limits", "simulate_drag"]
 
 _DRAG_COLORS = {"viscous": PALETTE[0], "turbulent": PALETTE[1], "dry": PALETTE[2]}
 _EXTENT = (-3.5, 3.5, -2.2, 2.2)
@@ -38,6 +38,29 @@ def simulate_drag(drag: str, coefficient: float, velocity0: tuple, theta0: tuple
     return path.theta, path.velocity
 
 
+def phase_limits(theta, velocity, *, margin: float = 0.1, quantum: float = 1.0):
+    """Axis limits of the phase portrait that fit the data: ((x0, x1), (y0, y1)).
+
+    The range of all positions (x) and velocities (y), with θ* = (0, 0) always
+    inside, widened by ``margin`` of its span and rounded outwards to a multiple
+    of ``quantum``, so that small slider moves keep the same limits.
+
+    Examples
+    --------
+    >>> phase_limits(np.array([[-2.5, 1.5], [0.1, 0.0]]), np.array([[0.0, 0.0], [1.2, -1.9]]))
+    ((-3.0, 2.0), (-3.0, 2.0))
+    """
+    def fit(values):
+        values = np.asarray(values, dtype=float)
+        values = values[np.isfinite(values)]
+        lo, hi = min(0.0, float(values.min(initial=0.0))), max(0.0, float(values.max(initial=0.0)))
+        pad = margin * max(hi - lo, quantum)
+        return (float(np.floor((lo - pad) / quantum) * quantum),
+                float(np.ceil((hi + pad) / quantum) * quantum))
+
+    return fit(theta), fit(velocity)
+
+
 def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=(0.0, 0.0),
                   theta0=(-2.5, 1.5), condition_number: float = 4.0, step: float = 0.05,
                   time: float = 25.0) -> Explorer:
@@ -47,7 +70,8 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
     ``v1`` and ``v2`` (the initial velocity, -3 to 3). Left: the path on the
     contours of J = ½(θ₁² + κθ₂²), with the dry-friction band ‖∇J‖ ≤ c
     shaded when dry friction is chosen. Right: θ_i against v_i for both
-    coordinates. The text reports the distance to θ* and the speed at time T.
+    coordinates. The text reports the distance to θ* and the speed at time T. The
+    phase axes follow the data (:func:`phase_limits`).
     The moving artists are named (``Explorer.artists``): ``"path"``,
     ``"end"`` (θ(T)), ``"band"``, ``"phase1"``, ``"phase2"`` and ``"status"``.
     """
@@ -93,8 +117,6 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
                                label="θ₂ against v₂")
         (rest,) = right.plot(0.0, 0.0, "*", color=PALETTE[7], markeredgecolor="black", markersize=12,
                              label="θ* at rest")
-        right.set_xlim(-4.0, 4.0)
-        right.set_ylim(-6.0, 6.0)
         right.set_xlabel("position θ_i")
         right.set_ylabel("velocity v_i")
         right.set_title("Phase portrait, per coordinate", fontsize="medium")
@@ -104,8 +126,10 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
                               rest], fontsize="small", loc="upper right")
         status = fig.suptitle("")
         for ax in (left, right):  # fewer tick labels: text dominates the cost of a redraw
-            ax.xaxis.set_major_locator(MaxNLocator(5))
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+            # Whole-number ticks on the phase axes, whose limits follow the data: their
+            # labels keep one width, so the layout fixed at the first draw still fits.
+            ax.xaxis.set_major_locator(MaxNLocator(5, integer=ax is right))
+            ax.yaxis.set_major_locator(MaxNLocator(5, integer=ax is right))
 
     phi = np.linspace(0.0, 2.0 * np.pi, 120)
     lam = problem.eigenvalues
@@ -118,6 +142,14 @@ def drag_explorer(*, drag: str = "viscous", coefficient: float = 1.0, velocity0=
         end_marker.set_data(theta[-1:, 0], theta[-1:, 1])
         phase1.set_data(theta[:, 0], velocity[:, 0])
         phase2.set_data(theta[:, 1], velocity[:, 1])
+        # Axes that fit all three drags at this (c, v_0): switching the drag law keeps
+        # the axes (and the kept background), and the three portraits compare at one scale.
+        paths = [compute({**values, "drag": other}) for other in experiments.LECTURE_DRAGS]
+        xlim, ylim = phase_limits(np.concatenate([p[0] for p in paths]),
+                                  np.concatenate([p[1] for p in paths]))
+        if right.get_xlim() != xlim or right.get_ylim() != ylim:  # a change redraws the background
+            right.set_xlim(*xlim)
+            right.set_ylim(*ylim)
         for artist in (path_line, end_marker, phase1, phase2):
             artist.set_color(color)
         end_marker.set_markeredgecolor("black")

@@ -7,6 +7,8 @@ and returns a :class:`~coursekit.plotting.Drawn`, which unpacks as
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._validation import check_instance, check_int
 from ..experiments.initialization import (
     ComparisonResult,
@@ -21,6 +23,10 @@ __all__ = ["comparison_curves", "propagation", "singular_value_spread"]
 _COLORS = PALETTE + ("#999999",)
 # Schemes with the same variance draw on top of each other: markers tell them apart.
 _MARKERS = ("o", "s", "^", "v", "D", "x", "+", "*", "P")
+_STYLES = ("-", "--", ":", "-.")
+# Horizontal shift between schemes in the propagation panels (in layers): curves
+# of schemes with the same variance lie on top of each other, side by side they show.
+_DODGE = 0.08
 
 
 def comparison_curves(result: ComparisonResult, *, seed: int = 0, ax=None) -> Drawn:
@@ -28,18 +34,29 @@ def comparison_curves(result: ComparisonResult, *, seed: int = 0, ax=None) -> Dr
 
     Diverged runs end with a cross (:func:`coursekit.plotting.learning_curves`).
     The y axis is cut at 10³ so that the astronomically large start of a
-    huge initialization does not flatten the other curves. Lines:
-    ``"curves"``, one per scheme of ``result.labels``.
+    huge initialization does not flatten the other curves. Every curve has
+    its own marker and line style, and earlier schemes are drawn on top, so
+    that the flat curve of the zero start stays visible where others run
+    along it at the label entropy. The title names the seed and the record
+    grid. Lines: ``"curves"``, one per scheme of ``result.labels``.
     """
     check_instance("result", result, ComparisonResult)
-    seed = check_int("seed", seed, low=0, high=result.loss.shape[2] - 1)
+    n_seeds = result.loss.shape[2]
+    seed = check_int("seed", seed, low=0, high=n_seeds - 1)
+    every = int(result.steps[1] - result.steps[0]) if result.steps.size > 1 else 0
     curves = learning_curves(
         result.steps, result.loss[:, :, seed], list(result.labels), ax=ax,
         colors=[_COLORS[i % len(_COLORS)] for i in range(len(result.labels))],
         ylabel="training cost J(θ_k) (nats)",
-        title="Same optimizer, different starts: stuck, slow, fast, poor or diverged",
+        title=f"Same optimizer, different starts (seed {seed} of {n_seeds}, J every {every} updates)",
     )
     fig, ax = curves
+    n = len(result.labels)
+    for i, line in enumerate(curves.lines.values()):
+        line.set_marker(_MARKERS[i % len(_MARKERS)])
+        line.set_markersize(4)
+        line.set_linestyle(_STYLES[i % len(_STYLES)])
+        line.set_zorder(2.0 + (n - i) / n)
     ax.set_ylim(top=1e3)
     ax.legend(fontsize="x-small", ncols=2, framealpha=0.9, loc="lower left")
     return Drawn(fig, ax, {"curves": tuple(curves.lines.values())})
@@ -49,7 +66,10 @@ def propagation(result: PropagationResult, *, quantity: str = "activation") -> D
     """Per-layer std of activations (or gradients) for each scheme, one panel per activation.
 
     ``quantity`` is "activation" (std of h_l) or "gradient" (std of ∂J/∂z_l).
-    Log y: a straight line is a constant factor per layer. Lines: one entry
+    Log y: a straight line is a constant factor per layer. Schemes of equal
+    variance give nearly the same curve, so each scheme is shifted sideways
+    by a small amount (the markers stand beside one another at every layer)
+    and has its own marker and line style. Lines: one entry
     per activation of ``result.activations`` (e.g. ``"tanh"``), each a tuple
     with one line per scheme of ``result.labels``.
     """
@@ -66,14 +86,24 @@ def propagation(result: PropagationResult, *, quantity: str = "activation") -> D
     lines = {}
     for a, (ax, activation) in enumerate(zip(axes, result.activations)):
         panel = []
+        n = len(result.labels)
         for s, label in enumerate(result.labels):
-            panel += ax.plot(result.layers, data[a, s], marker=_MARKERS[s % len(_MARKERS)],
-                             markersize=4, color=_COLORS[s % len(_COLORS)], label=label, alpha=0.9)
+            shift = (s - (n - 1) / 2) * _DODGE
+            panel += ax.plot(result.layers + shift, data[a, s], marker=_MARKERS[s % len(_MARKERS)],
+                             markersize=4, color=_COLORS[s % len(_COLORS)], label=label,
+                             linestyle=_STYLES[s % len(_STYLES)], alpha=0.9)
         lines[activation] = tuple(panel)
+        _zoom(ax, result.layers, data[a], result.labels)
         ax.set_yscale("log", nonpositive="mask")
         ax.set_xlabel("layer l")
+        ax.set_xticks(result.layers)
         ax.set_title(f"{activation}, width {result.width}")
         ax.grid(True, alpha=0.3)
+    # Room above the curves for the zoom insets, so that they hide no curve.
+    positive = data[np.isfinite(data) & (data > 0)]
+    if positive.size:
+        low, high = np.log10(positive.min()) - 0.5, np.log10(positive.max()) + 0.5
+        axes[0].set_ylim(10.0 ** low, 10.0 ** (low + (high - low) / 0.58))
     symbol = "h_l" if quantity == "activation" else "∂J/∂z_l"
     axes[0].set_ylabel(f"std of {symbol}")
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right center",
@@ -83,6 +113,34 @@ def propagation(result: PropagationResult, *, quantity: str = "activation") -> D
     else:
         fig.suptitle("Backward: gradients shrink or grow layer by layer in the same way")
     return Drawn(fig, axes, lines)
+
+
+def _zoom(ax, layers, data, labels) -> None:
+    """An inset with the schemes whose std changes by less than 100× over the stack.
+
+    Their curves are close together on the panel's many decades; the inset
+    spreads them over its own narrower log axis.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = data[:, -1] / data[:, 0]
+    keep = [s for s in range(len(labels)) if np.isfinite(ratio[s]) and 1e-2 <= ratio[s] <= 1e2]
+    if len(keep) < 2:
+        return
+    from matplotlib.ticker import NullFormatter
+
+    inset = ax.inset_axes([0.16, 0.6, 0.46, 0.34])
+    n = len(labels)
+    for s in keep:
+        shift = (s - (n - 1) / 2) * _DODGE
+        inset.plot(layers + shift, data[s], marker=_MARKERS[s % len(_MARKERS)], markersize=3,
+                   color=_COLORS[s % len(_COLORS)], linestyle=_STYLES[s % len(_STYLES)],
+                   linewidth=1.0)
+    inset.set_yscale("log")
+    inset.yaxis.set_minor_formatter(NullFormatter())  # minor labels would crowd the panel
+    inset.set_xticks([layers[0], layers[-1]])
+    inset.tick_params(labelsize="x-small")
+    inset.set_title("zoom on the schemes that change < 100× (same markers)", fontsize="x-small")
+    inset.grid(True, alpha=0.3)
 
 
 def singular_value_spread(result: LinearProductResult, *, ax=None) -> Drawn:

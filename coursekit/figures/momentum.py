@@ -22,7 +22,9 @@ from ..experiments.momentum import (
     CanyonRace,
     DampingModes,
     MomentumSchedules,
+    NoisyGradients,
     RateMap,
+    RootCases,
     TerminalVelocity,
 )
 from ..plotting import FIGSIZE, PALETTE, Drawn, contour_paths, learning_curves
@@ -30,7 +32,9 @@ from ..plotting import FIGSIZE, PALETTE, Drawn, contour_paths, learning_curves
 __all__ = [
     "canyon_figure",
     "damping_figure",
+    "noisy_gradients_figure",
     "rate_map_figure",
+    "roots_figure",
     "schedules_figure",
     "terminal_velocity_figure",
 ]
@@ -60,7 +64,7 @@ def terminal_velocity_figure(result: TerminalVelocity) -> Drawn:
     for j, alpha in enumerate(result.momenta):
         colour = PALETTE[j % len(PALETTE)]
         measured += ax.plot(k, result.ratio[1:, j], color=colour, linewidth=2.2, alpha=0.6,
-                            label=f"α = {alpha:g}: measured (× {1 / (1 - alpha):.0f} at the end)")
+                            label=f"α = {alpha:g}: measured; limit ε‖g‖/(1 − α) = {1 / (1 - alpha):.0f} ε‖g‖")
         predicted += ax.plot(k, result.predicted[1:, j], color=colour, linestyle="--", linewidth=1.0,
                              label=f"α = {alpha:g}: 1 − α^k")
         hit = int(result.steps_to_99[j])
@@ -96,8 +100,14 @@ def canyon_figure(result: CanyonRace) -> Drawn:
     x0, y0 = result.gd_path[0]
     span = max(abs(x0), 1e-12)
     height = 1.3 * max(np.nanmax(np.abs(result.gd_path[:, 1])), np.nanmax(np.abs(result.momentum_path[:, 1])))
+    # The paths end at θ* = 0: nothing to show right of it beyond a small margin.
     paths = contour_paths(result.problem, [result.gd_path, result.momentum_path], [gd_label, m_label],
-                          ax=axes[0], extent=(-1.15 * span, 0.6 * span, -height, height), levels=14).paths
+                          ax=axes[0], extent=(-1.1 * span, 0.12 * span, -height, height), levels=14).paths
+    # GD's zig-zag covers the whole width: draw it thin and light, momentum on top of it.
+    paths[gd_label].line.set(linewidth=0.7, alpha=0.55, markersize=2.0, zorder=2)
+    paths[m_label].line.set(linewidth=2.0, markersize=3.0, zorder=4)
+    axes[0].set_xlabel("θ₁ (along the canyon)")
+    axes[0].set_ylabel("θ₂ (across)")
     axes[0].set_title(f"Canyon κ = {result.problem.condition_number:g}: GD zig-zags across, momentum runs along")
     axes[0].legend(fontsize="x-small", loc="lower right", framealpha=0.9)
     gd, momentum = learning_curves(
@@ -125,14 +135,18 @@ def rate_map_figure(result: RateMap, *, ax=None) -> Drawn:
     check_instance("result", result, RateMap)
     plt = _plt()
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 4.6), layout="constrained")
+        fig, ax = plt.subplots(figsize=(6.4, 5.6), layout="constrained")
     else:
         fig = ax.figure
     image = draw_rate_image(ax, result)
     fig.colorbar(image, ax=ax, label="rate ρ per step (lower is faster)", extend="max")
     lines = {}
+    import matplotlib.patheffects as pe
+
+    # White on the map, with a dark outline so that it also shows in the legend's white box.
     (lines["boundary"],) = ax.plot(result.boundary_lr_L, result.boundary_momenta, color="white",
-                                   linewidth=2.0, label="stability boundary ε·L = 2 + 2α")
+                                   linewidth=2.0, label="stability boundary ε·L = 2 + 2α",
+                                   path_effects=[pe.Stroke(linewidth=3.6, foreground="black"), pe.Normal()])
     (lines["optimum"],) = ax.plot(
         [result.best_lr_L], [result.best_momentum], marker="*", markersize=15, color=PALETTE[7],
         markeredgecolor="black", linestyle="none",
@@ -145,7 +159,10 @@ def rate_map_figure(result: RateMap, *, ax=None) -> Drawn:
     ax.set_ylabel("momentum α")
     ax.set_title(f"κ = {result.condition_number:g}: momentum's best rate {result.best_rate:.3f} "
                  f"beats GD's {result.gd_rate:.3f}")
-    ax.legend(fontsize="x-small", loc="lower left", framealpha=0.9)
+    # α = 0 lies on the lower edge: leave room below it so the GD marker is whole.
+    ax.set_ylim(-0.04, result.momenta[-1])
+    # Below the axes, so that the map (its lower left included) stays visible.
+    ax.legend(fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, framealpha=0.9)
     return Drawn(fig, ax, lines)
 
 
@@ -185,19 +202,39 @@ def damping_figure(result: DampingModes) -> Drawn:
 
 
 def schedules_figure(result: MomentumSchedules) -> Drawn:
-    """Left: mean J − J* of the four schedule settings. Right: the schedules.
+    """Mean J − J* of the schedule settings: constant ε (left), ε shrunk (middle); the schedules (right).
+
+    Colour: the final α; solid: constant α, dashed: the ramp to it. Dotted
+    (left): the closed-form floor of a constant ε at each final α.
 
     Lines: ``"excess"`` (one per setting, in the order of ``result.labels``),
     ``"α_k"`` and ``"ε_k/ε_1"`` (one per distinct schedule, in the order drawn).
     """
     check_instance("result", result, MomentumSchedules)
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained",
-                             gridspec_kw={"width_ratios": [1.6, 1.0]})
-    excess = learning_curves(result.steps, result.excess,
-                             [f"({j + 1}) {label}" for j, label in enumerate(result.labels)],
-                             ax=axes[0], ylabel=f"J(θ_k) − J* (mean of {result.repeats} runs)")
-    axes[0].set_title("Shrinking ε lowers the floor; raising α at fixed ε raises it")
+    fig, axes = plt.subplots(1, 3, figsize=(13.0, 4.2), layout="constrained",
+                             gridspec_kw={"width_ratios": [1.2, 1.2, 1.0]})
+    finals = list(dict.fromkeys(result.final_momentum.tolist()))
+    colour = {a: PALETTE[(0, 1, 2, 3)[i % 4]] for i, a in enumerate(finals)}
+    excess = [None] * len(result.labels)
+    for ax, shrink in zip(axes[:2], (False, True)):
+        for j in np.flatnonzero(result.shrink == shrink):
+            a = result.final_momentum[j]
+            (excess[j],) = ax.plot(result.steps, result.excess[:, j], color=colour[a],
+                                   linestyle="--" if result.ramped[j] else "-", linewidth=1.4,
+                                   label=(f"α {result.momentum_start:g} → {a:g}" if result.ramped[j]
+                                          else f"constant α = {a:g}"))
+        ax.set_yscale("log")
+        ax.set_xlabel("iteration k")
+        ax.grid(True, alpha=0.3)
+        ax.set_title("ε shrunk to 1% over τ (eq. 8.14)" if shrink else "constant ε", fontsize="medium")
+    for a in finals:
+        j = result.index(shrink=False, final_momentum=a, ramped=False)
+        axes[0].axhline(result.floor_theory[j], color=colour[a], linestyle=":", linewidth=1.0)
+    axes[0].set_ylabel(f"J(θ_k) − J* (mean of {result.repeats} runs)")
+    axes[0].legend(fontsize="x-small", framealpha=0.9, loc="lower left", title="dotted: closed-form floor",
+                   title_fontsize="x-small")
+    axes[1].legend(fontsize="x-small", framealpha=0.9, loc="lower left")
     k = np.maximum(result.steps, 1)
     # Only the distinct schedules: several settings share their α or their ε schedule.
     curves = {}
@@ -206,15 +243,76 @@ def schedules_figure(result: MomentumSchedules) -> Drawn:
                              ("ε_k/ε_1", result.lr_values[:, j] / result.lr_values[0, j])):
             curves.setdefault((name, values.tobytes()), (name, values, []))[2].append(str(j + 1))
     drawn = {"α_k": [], "ε_k/ε_1": []}
-    for i, (name, values, members) in enumerate(curves.values()):
-        drawn[name] += axes[1].plot(k, values, color=PALETTE[(4, 5, 6, 3)[i % 4]], linewidth=1.8,
-                                    linestyle="-" if name == "α_k" else "--",
-                                    label=f"{name} (settings {', '.join(members)})")
-    axes[1].set_xlabel("iteration k")
-    axes[1].set_ylabel("α_k and ε_k/ε_1")
-    axes[1].set_title("The schedules (eq. 8.14, τ = ramp length)")
-    axes[1].set_ylim(-0.05, 1.1)
-    axes[1].grid(True, alpha=0.3)
-    axes[1].legend(fontsize="x-small", framealpha=0.9, loc="center right")
-    return Drawn(fig, tuple(axes), {"excess": tuple(excess.lines.values()),
+    for name, values, members in curves.values():
+        # α_k in the colour of its final α (solid: constant, dash-dot: ramp); ε_k in grey.
+        ramp = values[0] != values[-1]
+        style = dict(color=colour.get(float(values[-1]), "0.3"), linestyle="-." if ramp else "-") \
+            if name == "α_k" else dict(color="0.35", linestyle="--" if values[-1] < values[0] else ":")
+        drawn[name] += axes[2].plot(k, values, linewidth=1.8, label=f"{name}: {values[0]:.2g} → {values[-1]:.2g}",
+                                    **style)
+    axes[2].set_xlabel("iteration k")
+    axes[2].set_ylabel("α_k and ε_k/ε_1")
+    axes[2].set_title(f"The schedules (eq. 8.14, τ = {result.tau})", fontsize="medium")
+    axes[2].set_ylim(-0.05, 1.1)
+    axes[2].grid(True, alpha=0.3)
+    axes[2].legend(fontsize="x-small", framealpha=0.9, loc="center right")
+    fig.suptitle("Same final α: the ramp changes little; a larger final α raises the floor", fontsize="medium")
+    return Drawn(fig, tuple(axes), {"excess": tuple(excess),
                                     **{name: tuple(lines) for name, lines in drawn.items()}})
+
+
+def roots_figure(result: RootCases) -> Drawn:
+    """x_k along one direction: real positive roots (left) against real negative roots (right).
+
+    Left: the cases whose roots are real and positive (x creeps to 0 from one
+    side) and the complex case (x oscillates slowly). Right: real negative
+    roots (x changes sign at every step). Lines: one per case, named by
+    ``result.labels``.
+    """
+    check_instance("result", result, RootCases)
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained", sharey=True)
+    lines = {}
+    for j, label in enumerate(result.labels):
+        ax = axes[1] if result.kinds[j] == "real negative" else axes[0]
+        roots = result.roots[j]
+        shown = ", ".join(f"{z.real:+.3f}" if abs(z.imag) < 1e-6 else f"{z.real:+.2f}{z.imag:+.2f}i"
+                          for z in roots)
+        (lines[label],) = ax.plot(result.steps, result.theta[:, j], color=PALETTE[j % len(PALETTE)], marker="o",
+                                  markersize=3, linewidth=1.2, label=f"{label}: roots {shown}")
+    for ax, title in zip(axes, ("Real positive roots: x creeps to 0 (complex: slow swings)",
+                                "Real negative roots: x changes sign at every step")):
+        ax.axhline(0.0, color="0.4", linewidth=0.8)
+        ax.set_xlabel("iteration k")
+        ax.set_title(title, fontsize="medium")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize="x-small", framealpha=0.9, loc="lower right")
+    axes[0].set_ylabel("x_k along the eigen-direction (x* = 0)")
+    return Drawn(fig, tuple(axes), lines)
+
+
+def noisy_gradients_figure(result: NoisyGradients) -> Drawn:
+    """Mean J − J* with noisy gradients: same ε (left), same ε/(1 − α) (right).
+
+    Dotted: the closed-form floor of each setting. Diverged and large-step
+    settings are left out. Lines: ``"same ε"`` and ``"same ε/(1 − α)"``, one
+    tuple each, in the order of ``result.labels``.
+    """
+    check_instance("result", result, NoisyGradients)
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained", sharey=True)
+    drawn = {}
+    for ax, group in zip(axes, ("same ε", "same ε/(1 − α)")):
+        members = [j for j, g in enumerate(result.groups) if g == group]
+        colors = [PALETTE[j % len(PALETTE)] for j in range(len(members))]
+        curves = learning_curves(
+            result.steps, result.excess[:, members],
+            [f"{result.labels[j].split(': ')[1]}, ε = {result.lr[j]:g}" for j in members],
+            ax=ax, colors=colors, ylabel=f"J(θ_k) − J* (mean of {result.repeats} runs)")
+        drawn[group] = tuple(curves.lines.values())
+        for j, colour in zip(members, colors):
+            ax.axhline(result.floor_theory[j], color=colour, linestyle=":", linewidth=1.2)
+        ax.set_title(f"{group}: floors {'differ' if group == 'same ε' else 'agree'} "
+                     "(dotted: closed form)", fontsize="medium")
+        ax.legend(fontsize="x-small", framealpha=0.9, loc="upper right")
+    return Drawn(fig, tuple(axes), drawn)

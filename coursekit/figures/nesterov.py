@@ -24,11 +24,12 @@ from ..experiments.nesterov import (
     ChangingLR,
     InterimPoints,
     StochasticRates,
+    StronglyConvex,
 )
 from ..plotting import FIGSIZE, PALETTE, Drawn, contour_paths, learning_curves
 
 __all__ = ["batch_rates_figure", "changing_lr_figure", "interim_points_figure",
-           "stochastic_rates_figure"]
+           "stochastic_rates_figure", "strongly_convex_figure"]
 
 
 
@@ -53,8 +54,13 @@ def interim_points_figure(result: InterimPoints) -> Drawn:
     every = np.concatenate([result.theta["momentum"], result.theta["nesterov"],
                             result.interim["momentum"], result.interim["nesterov"]])
     lo, hi = every.min(axis=0), every.max(axis=0)
-    pad = 0.15 * (hi - lo)
-    extent = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+    # Show the minimum too, so that the closed contours around it draw the canyon as
+    # a long narrow ellipse; framing only the five steps would stretch θ_1 so much that
+    # the contours look like parallel lines.
+    star = result.problem.minimizer
+    lo, hi = np.minimum(lo, star), np.maximum(hi, star)
+    pad = 0.12 * (hi - lo)
+    extent = (lo[0] - pad[0], hi[0] + 2 * pad[0], lo[1] - pad[1], hi[1] + pad[1])
     titles = {"momentum": "momentum (Algorithm 8.2): g at θ",
               "nesterov": "Nesterov (Algorithm 8.3): g at θ + αv"}
     lines = {}
@@ -63,7 +69,7 @@ def interim_points_figure(result: InterimPoints) -> Drawn:
         interim = result.interim[name]
         point = result.grad_point[name]
         step = -result.lr * result.grad[name]
-        path = contour_paths(result.problem, theta, ax=ax, extent=extent, levels=12).paths[0]
+        path = contour_paths(result.problem, theta, ax=ax, extent=extent, levels=16).paths[0]
         for artist in (path.line, path.start, path.end):
             artist.set_color(color)
         path.line.set_label("path θ_k (k labelled)")
@@ -178,3 +184,36 @@ def changing_lr_figure(result: ChangingLR) -> Drawn:
     ax.set_ylim(1e-18, 1.0)
     ax.legend(fontsize="small", framealpha=0.9, loc="center right")
     return Drawn(fig, ax, lines)
+
+
+def strongly_convex_figure(result: StronglyConvex) -> Drawn:
+    """‖θ_k − θ*‖ of heavy ball and Nesterov on the Lessard-Recht-Packard cost (left) and on
+    the quadratic with the same L and μ (right), with the rate 1 − 1/√κ as a guide.
+
+    Lines: ``"<problem>, <method>"`` for problem in ``result.problems`` and
+    method in ``result.labels``, and ``"<problem>, 1 − 1/√κ"``.
+    """
+    import matplotlib.pyplot as plt
+
+    check_instance("result", result, StronglyConvex)
+    fig, axes = plt.subplots(1, 2, figsize=(FIGSIZE[0] * 1.8, FIGSIZE[1]), layout="constrained",
+                             sharey=True)
+    # Exact zeros cannot be drawn on a log axis: show them at the bottom of the frame.
+    floor = 1e-30
+    lines = {}
+    for i, (ax, name) in enumerate(zip(axes, result.problems)):
+        for j, (method, style) in enumerate(zip(result.labels, ("-", "--"))):
+            (lines[f"{name}, {method}"],) = ax.semilogy(
+                result.steps, np.maximum(result.distance[:, i, j], floor), linestyle=style,
+                color=PALETTE[j], label=method)
+        guide = result.distance[0, i, 1] * result.nesterov_bound ** result.steps
+        (lines[f"{name}, 1 − 1/√κ"],) = ax.semilogy(result.steps, guide, color="0.4", linestyle=":",
+                                                     label="(1 − 1/√κ)^k")
+        ax.set_xlabel("iteration k")
+        ax.set_title(f"{name} (L = {result.L:g}, μ = {result.mu:g})", fontsize="medium")
+        ax.set_ylim(floor, 1e2)
+        ax.legend(fontsize="small", framealpha=0.9, loc="lower left")
+    axes[0].set_ylabel("‖θ_k − θ*‖")
+    fig.suptitle("Heavy ball at its quadratic-optimal (ε, α) cycles on a non-quadratic cost; "
+                 "Nesterov converges on both")
+    return Drawn(fig, tuple(axes), lines)

@@ -22,7 +22,7 @@ from .._validation import check_instance
 from ..experiments import physics as experiments
 from ..plotting import FIGSIZE, PALETTE, Drawn, contour_paths
 
-__all__ = ["coasting", "drag_paths", "dry_friction", "euler_convergence", "phase_portraits"]
+__all__ = ["coasting", "drag_paths", "dry_friction", "euler_convergence", "phase_portraits", "small_step_limit"]
 
 #: One colour per drag, the same in every figure of the lecture.
 DRAG_COLORS = {"viscous": PALETTE[0], "turbulent": PALETTE[1], "dry": PALETTE[2]}
@@ -148,8 +148,9 @@ def phase_portraits(result) -> Drawn:
         ax.set_ylabel("velocity v")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="x-small", loc="lower left")
-    fig.suptitle(f"Phase portraits on J = λθ²/2 (λ = {result.curvature:g}, c = {result.coefficient:g}): "
-                 "only viscous drag both reaches θ* and settles quickly")
+    fig.suptitle(f"Phase portraits on J = λθ²/2 (λ = {result.curvature:g}, c = {result.coefficient:g}, "
+                 f"t ≤ {result.times[-1]:g}): viscous settles at θ*, turbulent is still circling, "
+                 "dry stops in the band")
     return Drawn(fig, tuple(axes), lines)
 
 
@@ -184,8 +185,46 @@ def drag_paths(result) -> Drawn:
     right.set_yscale("log")
     right.set_xlabel("time t")
     right.set_ylabel("distance to the minimum ‖θ(t) − θ*‖")
-    right.set_title("Only viscous drag reaches θ* and stops there", fontsize="medium")
+    right.set_title(f"At c = {c:g} only viscous drag reaches θ* and stops there", fontsize="medium")
     right.grid(True, which="major", alpha=0.3)
     right.legend(fontsize="small")
-    fig.suptitle("Viscous drag settles at the minimum; turbulent is too weak, dry friction too strong")
+    fig.suptitle(f"Viscous drag settles at the minimum; turbulent is too weak, dry friction too strong "
+                 f"(one c = {c:g} for all three)")
     return Drawn(fig, (left, right), lines)
+
+
+def small_step_limit(result) -> Drawn:
+    """Convergence factor per step against ελ: the ODE, Algorithm 8.2 and forward Euler (C15, in part).
+
+    Log x axis. Lines: ``"ode"`` (e^{h max Re s}, below 1 for every λ),
+    ``"semi-implicit"`` (max |z| of Algorithm 8.2, above 1 past 2 + 2α),
+    ``"forward"`` (max |z| of forward Euler, above 1 past 1 − α), ``"measured"``
+    (the curvatures of the table, on the Algorithm 8.2 curve) and ``"stable"`` (factor 1).
+    """
+    check_instance("result", result, experiments.SmallStepLimitResult)
+    fig, ax = _subplots()
+    x = result.grid_products
+    lines = {}
+    # The ODE in a wide light band under the others: below 2 + 2α the curves nearly coincide.
+    (lines["ode"],) = ax.plot(x, result.grid_factor_ode, color="0.6", linewidth=6.0, alpha=0.6,
+                              label=f"particle (ODE), same h = {result.step:g}, c = {result.drag:g}: e^(h max Re s)")
+    (lines["semi-implicit"],) = ax.plot(x, result.grid_radius_semi_implicit, color=PALETTE[0], linewidth=2.0,
+                                        label="Algorithm 8.2 = semi-implicit Euler: max |z|")
+    (lines["forward"],) = ax.plot(x, result.grid_radius_forward, "--", color=PALETTE[3], linewidth=1.8,
+                                  label="forward Euler: max |z|")
+    (lines["measured"],) = ax.plot(result.products, result.radius_semi_implicit, "o", color=PALETTE[0],
+                                   markeredgecolor="black", label="the curvatures of the table")
+    lines["stable"] = ax.axhline(1.0, color="0.5", linewidth=1.0, linestyle=":", label="factor 1: stability edge")
+    for edge, color, name in ((result.edge_semi_implicit, PALETTE[0], "2 + 2α"),
+                              (result.edge_forward, PALETTE[3], "1 − α")):
+        ax.axvline(edge, color=color, linewidth=0.8, alpha=0.6)
+        ax.annotate(f"ελ = {name} = {edge:.2g}", (edge, 0.83), fontsize="small", ha="center",
+                    va="bottom", color=color, backgroundcolor="white")
+    ax.set_xscale("log")
+    ax.set_ylim(0.8, 1.6)
+    ax.set_xlabel("ελ = (h√λ)²  (log scale)")
+    ax.set_ylabel("convergence factor per step")
+    ax.set_title(f"The particle settles for every λ; its discrete steps do not (α = {result.momentum:g})")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize="small", loc="upper left")
+    return Drawn(fig, ax, lines)

@@ -2,6 +2,7 @@
 
 from .base import FiniteSumProblem, Problem
 from .least_squares import LeastSquares, make_least_squares
+from .lessard import LessardFunction
 from .linear import LinearCost
 from .logistic import LogisticRegression, digits_softmax
 from .mlp import MLP
@@ -10,6 +11,7 @@ from .quadratic import Quadratic, canyon, quadratic_with_spectrum
 __all__ = [
     "FiniteSumProblem",
     "LeastSquares",
+    "LessardFunction",
     "LinearCost",
     "LogisticRegression",
     "MLP",

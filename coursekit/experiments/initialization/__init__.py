@@ -16,11 +16,17 @@ One module per idea, all names importable from here:
   square layers (:func:`propagate`, :func:`deep_weights`);
 - :mod:`.orthogonal`: :func:`linear_products`, singular values of products
   of orthogonal versus Gaussian matrices (Saxe et al., 2013);
+- :mod:`.generalization`: :func:`long_training`, claim C21 run to 2,000
+  updates, with the train–test gap and a comparison at matched training cost;
+- :mod:`.instability`: :func:`unstable_start`, the huge start followed past
+  the runner's stop;
+- :mod:`.glorot`: :func:`variance_gains` and :func:`glorot_gains`, the
+  forward (m σ²) and backward (n σ²) variance gains behind eq. 8.23;
 - :mod:`.sparse`: :func:`sparse_stats`, exactly k non-zero incoming weights
-  per unit (Martens, 2010) and what that does to the scale and diversity
-  of units;
-- :mod:`.biases`: :func:`relu_bias`, dead ReLU units with bias 0 versus 0.1
-  (:func:`dead_units`), and :func:`output_bias`, the marginal output bias
+  per unit (Martens, 2010), the size of the weights and the directions of
+  the units; :func:`sparse_drawback`, large sparse weights train slowly;
+- :mod:`.biases`: :func:`relu_bias`, dead ReLU units and the cost with
+  bias 0 versus 0.1 (:func:`dead_units`), and :func:`output_bias`, the marginal output bias
   makes the initial cost equal the label entropy (:func:`label_entropy`);
 - :mod:`.tables`: the tables the lecture prints.
 
@@ -32,21 +38,34 @@ from __future__ import annotations
 
 from .biases import BiasResult, OutputBiasResult, dead_units, label_entropy, output_bias, relu_bias
 from .comparison import ComparisonResult, compare_initializers
+from .generalization import LONG_SCHEMES, GeneralizationResult, long_training
+from .glorot import VARIANCE_RULES, GainResult, glorot_gains, variance_gains
+from .instability import InstabilityResult, unstable_start
 from .orthogonal import LinearProductResult, linear_products
 from .propagation import PropagationResult, deep_weights, propagate, signal_propagation
 from .schemes import DEEP_SCHEMES, MLP_SCHEMES, Scheme
-from .sparse import SparseResult, sparse_stats
+from .sparse import DrawbackResult, SparseResult, dense_matched, sparse_drawback, sparse_stats
 from .symmetry_breaking import SymmetryResult, symmetry, unit_spread
 from .tables import (
     closing_table,
     comparison_table,
+    drawback_table,
+    gains_table,
+    generalization_table,
     linear_products_table,
+    matched_cost_table,
     propagation_table,
     sparse_table,
 )
 
 __all__ = [
     "DEEP_SCHEMES",
+    "LONG_SCHEMES",
+    "VARIANCE_RULES",
+    "DrawbackResult",
+    "GainResult",
+    "GeneralizationResult",
+    "InstabilityResult",
     "MLP_SCHEMES",
     "BiasResult",
     "ComparisonResult",
@@ -61,16 +80,26 @@ __all__ = [
     "comparison_table",
     "dead_units",
     "deep_weights",
+    "dense_matched",
+    "drawback_table",
+    "gains_table",
+    "generalization_table",
+    "glorot_gains",
     "label_entropy",
     "linear_products",
     "linear_products_table",
+    "long_training",
+    "matched_cost_table",
     "output_bias",
     "propagate",
     "propagation_table",
     "relu_bias",
     "signal_propagation",
+    "sparse_drawback",
     "sparse_stats",
     "sparse_table",
     "symmetry",
     "unit_spread",
+    "unstable_start",
+    "variance_gains",
 ]

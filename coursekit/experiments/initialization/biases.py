@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._validation import check_finite, check_int, check_scalar
+from ..._validation import check_finite, check_int, check_int_tuple, check_scalar
 from ...optimizers import momentum
 from ...problems.mlp import MLP
 from ...runner import run
@@ -60,16 +60,32 @@ def dead_units(net: MLP, theta) -> np.ndarray:
 class BiasResult:
     """Dead ReLU units (never active on the training set) per bias value × seed.
 
-    dead_start, dead_end (B, seeds): at initialization and after ``steps``
-    updates; n_hidden the number of hidden units; final_loss (B, seeds).
+    checkpoints (C,): the updates k at which the network is measured;
+    dead_start (B, seeds) at initialization; dead (C, B, seeds) and loss
+    (C, B, seeds), the training cost, at each checkpoint; dead_end and
+    final_loss are those of the last checkpoint; n_hidden the number of
+    hidden units; weight_init the scheme of the weights.
     """
 
     bias_values: np.ndarray
+    weight_init: str
     n_hidden: int
-    steps: int
+    checkpoints: np.ndarray
     dead_start: np.ndarray
-    dead_end: np.ndarray
-    final_loss: np.ndarray
+    dead: np.ndarray
+    loss: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        return int(self.checkpoints[-1])
+
+    @property
+    def dead_end(self) -> np.ndarray:
+        return self.dead[-1]
+
+    @property
+    def final_loss(self) -> np.ndarray:
+        return self.loss[-1]
 
 
 def relu_bias(
@@ -77,7 +93,7 @@ def relu_bias(
     *,
     weight_init: str = "uniform_fan_in",
     hidden=(32, 32, 32, 32, 32, 32),
-    steps: int = 200,
+    checkpoints=(200,),
     lr: float = 0.05,
     momentum_value: float = 0.9,
     batch_size: int = 64,
@@ -90,13 +106,16 @@ def relu_bias(
     gradient through its input weights and may never recover (a "dead"
     unit). A bias of 0.1 pushes units into the active region at the start.
     All bias values × seeds are trained as one batch with the same optimizer
-    and the same minibatches.
+    (Algorithm 8.2) and the same minibatches, for max(``checkpoints``)
+    updates; dead units and the cost are measured at every checkpoint.
     """
     bias_values = check_finite("bias_values", bias_values)
     if bias_values.ndim != 1 or bias_values.size == 0:
         raise ValueError(f"bias_values must be a non-empty 1-d sequence, got shape {bias_values.shape}")
+    checkpoints = check_int_tuple("checkpoints", checkpoints, low=1)
+    if not checkpoints or list(checkpoints) != sorted(set(checkpoints)):
+        raise ValueError(f"checkpoints must be increasing and non-empty, got {checkpoints}")
     seeds = check_int("seeds", seeds, low=1)
-    steps = check_int("steps", steps, low=0)
     seed = check_int("seed", seed, low=0)
     net = digits_mlp(hidden, "relu")
     rng = np.random.default_rng(seed)
@@ -105,16 +124,19 @@ def relu_bias(
     params = [(w, np.broadcast_to(bias_values[:, None, None], (bias_values.size, seeds, b.shape[-1])))
               for w, b in net.unpack(weights)]
     theta0 = net.pack(params)
-    result = run(net, momentum(lr, momentum_value), theta0, steps, batch_size=batch_size,
-                 rng=np.random.default_rng(seed + 1), noise="common",
-                 record_every=max(steps, 1))
+    every = int(np.gcd.reduce(np.array(checkpoints)))
+    result = run(net, momentum(lr, momentum_value), theta0, checkpoints[-1], batch_size=batch_size,
+                 rng=np.random.default_rng(seed + 1), noise="common", record_every=every,
+                 keep_path=True)
+    rows = [int(np.flatnonzero(result.steps == k)[0]) for k in checkpoints]
     return BiasResult(
         bias_values=bias_values.copy(),
+        weight_init=str(weight_init),
         n_hidden=int(sum(net.hidden)),
-        steps=steps,
+        checkpoints=np.array(checkpoints),
         dead_start=_dead_counts(net, theta0),
-        dead_end=_dead_counts(net, result.final_theta),
-        final_loss=result.loss[-1],
+        dead=np.stack([_dead_counts(net, result.theta[r]) for r in rows]),
+        loss=result.loss[rows],
     )
 
 

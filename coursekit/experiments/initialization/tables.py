@@ -9,14 +9,20 @@ from __future__ import annotations
 import numpy as np
 
 from .comparison import ComparisonResult
+from .generalization import GeneralizationResult
+from .glorot import GainResult
 from .orthogonal import LinearProductResult
 from .propagation import PropagationResult
-from .sparse import SparseResult
+from .sparse import DrawbackResult, SparseResult
 
 __all__ = [
     "closing_table",
     "comparison_table",
+    "drawback_table",
+    "gains_table",
+    "generalization_table",
     "linear_products_table",
+    "matched_cost_table",
     "propagation_table",
     "sparse_table",
 ]
@@ -33,13 +39,13 @@ def comparison_table(result: ComparisonResult) -> str:
 
     Columns: J(θ_0), first recorded k with J ≤ target ("never" if none),
     final J (over the seeds that did not diverge), train and test accuracy,
-    and how many seeds diverged.
+    their gap (train − test), and how many seeds diverged.
     """
     if not isinstance(result, ComparisonResult):
         raise TypeError(f"result must be a ComparisonResult, got {type(result).__name__}")
     n_seeds = result.diverged.shape[1]
     head = (f"{'scheme':<13}{'J(θ_0)':>10}{'k: J≤' + format(result.target, 'g'):>10}"
-            f"{'final J':>10}{'train acc':>11}{'test acc':>10}{'diverged':>10}")
+            f"{'final J':>10}{'train acc':>11}{'test acc':>10}{'gap':>8}{'diverged':>10}")
     lines = [head, "-" * len(head)]
     for i, label in enumerate(result.labels):
         reached = result.steps_to_target[i]
@@ -49,6 +55,7 @@ def comparison_table(result: ComparisonResult) -> str:
         lines.append(
             f"{label:<13}{np.median(result.initial_loss[i]):>10.3g}{k:>10}{final_text:>10}"
             f"{result.train_accuracy[i].mean():>11.3f}{result.test_accuracy[i].mean():>10.3f}"
+            f"{(result.train_accuracy[i] - result.test_accuracy[i]).mean():>8.3f}"
             f"{f'{int(result.diverged[i].sum())}/{n_seeds}':>10}"
         )
     return "\n".join(lines)
@@ -117,16 +124,85 @@ def linear_products_table(result: LinearProductResult) -> str:
 
 
 def sparse_table(result: SparseResult) -> str:
-    """Per fan-in m: non-zero counts, pre-activation std and spread of unit weight norms."""
+    """Per fan-in m: non-zero counts, weight size, pre-activation std and unit directions."""
     if not isinstance(result, SparseResult):
         raise TypeError(f"result must be a SparseResult, got {type(result).__name__}")
-    head = (f"{'fan-in m':>9}{'non-zeros/unit':>16}{'std z sparse':>14}{'std z dense':>13}"
-            f"{'std z matched':>15}{'spread sparse':>15}{'spread matched':>16}")
+    head = (f"{'fan-in m':>9}{'k/unit':>8}{'rms w sparse':>14}{'rms w matched':>15}"
+            f"{'std z sparse':>14}{'std z matched':>15}{'|cos| sparse':>14}{'|cos| matched':>15}"
+            f"{'√(2/(πm))':>11}{'no shared input':>17}")
     lines = [head, "-" * len(head)]
     for i, m in enumerate(result.fan_ins):
         count = (f"{result.min_count[i]}" if result.min_count[i] == result.max_count[i]
                  else f"{result.min_count[i]}-{result.max_count[i]}")
-        lines.append(f"{m:>9d}{count:>16}{result.sparse_std[i]:>14.2f}{result.dense_std[i]:>13.2f}"
-                     f"{result.matched_std[i]:>15.2f}{result.sparse_spread[i]:>15.3f}"
-                     f"{result.matched_spread[i]:>16.3f}")
+        lines.append(f"{m:>9d}{count:>8}{result.sparse_rms[i]:>14.3f}{result.matched_rms[i]:>15.3f}"
+                     f"{result.sparse_std[i]:>14.2f}{result.matched_std[i]:>15.2f}"
+                     f"{result.sparse_cosine[i]:>14.4f}{result.matched_cosine[i]:>15.4f}"
+                     f"{np.sqrt(2.0 / (np.pi * m)):>11.4f}{result.sparse_disjoint[i]:>17.2f}")
+    return "\n".join(lines)
+
+
+def drawback_table(result: DrawbackResult) -> str:
+    """Per variant: J(θ_0), J after the run per seed, and the mean test accuracy."""
+    if not isinstance(result, DrawbackResult):
+        raise TypeError(f"result must be a DrawbackResult, got {type(result).__name__}")
+    n_seeds = result.final_loss.shape[1]
+    head = (f"{'start':<22}{'J(θ_0)':>8}" + f"{f'J after {result.steps} updates, per seed':>{12 * n_seeds}}"
+            + f"{'test acc':>10}")
+    lines = [head, "-" * len(head)]
+    for v, label in enumerate(result.labels):
+        lines.append(f"{label:<22}{np.median(result.initial_loss[v]):>8.1f}"
+                     + "".join(f"{x:>12.4f}" for x in result.final_loss[v])
+                     + f"{result.test_accuracy[v].mean():>10.3f}")
+    return "\n".join(lines)
+
+
+def gains_table(result: GainResult) -> str:
+    """Predicted (measured) forward and backward variance gain per rule and layer."""
+    if not isinstance(result, GainResult):
+        raise TypeError(f"result must be a GainResult, got {type(result).__name__}")
+    layers = [f"{m}→{n}" for m, n in zip(result.widths[:-1], result.widths[1:])]
+    head = f"{'Var(W)':<16}{'direction':<10}" + "".join(f"{c:>16}" for c in layers) + f"{'worst':>8}"
+    lines = [head, "-" * len(head)]
+    for r, rule in enumerate(result.rules):
+        for name, pred, meas in (("forward", result.predicted_forward[r], result.measured_forward[r]),
+                                 ("backward", result.predicted_backward[r], result.measured_backward[r])):
+            cells = "".join(f"{f'{p:.3f} ({q:.2f})':>16}" for p, q in zip(pred, meas))
+            worst = float(np.max(np.maximum(pred, 1.0 / pred)))
+            lines.append(f"{rule if name == 'forward' else '':<16}{name:<10}{cells}{worst:>8.2f}")
+    return "\n".join(lines)
+
+
+def generalization_table(result: GeneralizationResult) -> str:
+    """After the long run, per scheme (means over seeds): J, test J, accuracies and their gap."""
+    if not isinstance(result, GeneralizationResult):
+        raise TypeError(f"result must be a GeneralizationResult, got {type(result).__name__}")
+    k = int(result.steps[-1])
+    head = (f"{'scheme':<13}{f'J at k={k}':>12}{'test J':>9}{'train acc':>11}{'test acc':>10}"
+            f"{'gap':>8}")
+    lines = [head, "-" * len(head)]
+    for i, label in enumerate(result.labels):
+        lines.append(f"{label:<13}{result.final_loss[i].mean():>12.2g}{result.final_test_loss[i].mean():>9.3f}"
+                     f"{result.train_accuracy[i].mean():>11.3f}{result.test_accuracy[i].mean():>10.3f}"
+                     f"{result.gap[i].mean():>8.3f}")
+    return "\n".join(lines)
+
+
+def matched_cost_table(result: GeneralizationResult) -> str:
+    """Per seed: the slow scheme at its last step against the reference at the same training cost."""
+    if not isinstance(result, GeneralizationResult):
+        raise TypeError(f"result must be a GeneralizationResult, got {type(result).__name__}")
+    slow = result.labels.index(result.matched_to)
+    k = int(result.steps[-1])
+    head = (f"{'seed':>4}  {'start':<12}{'k':>6}{'J':>8}{'test J':>9}{'test − train J':>16}"
+            f"{'train acc':>11}{'test acc':>10}{'gap':>8}")
+    lines = [head, "-" * len(head)]
+    for s in range(result.match_step.size):
+        rows = ((result.matched_to, k, result.final_loss[slow, s], result.final_test_loss[slow, s],
+                 result.train_accuracy[slow, s], result.test_accuracy[slow, s]),
+                (result.reference, int(result.match_step[s]), result.match_loss[s],
+                 result.match_test_loss[s], result.match_train_accuracy[s],
+                 result.match_test_accuracy[s]))
+        for label, step, j, tj, tra, tea in rows:
+            lines.append(f"{s:>4}  {label:<12}{step:>6d}{j:>8.3f}{tj:>9.3f}{tj - j:>16.3f}"
+                         f"{tra:>11.3f}{tea:>10.3f}{tra - tea:>8.3f}")
     return "\n".join(lines)

@@ -1,0 +1,145 @@
+"""Does momentum help with noisy gradients? SGD and momentum at the same ε and the same ε/(1 − α)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..._validation import check_int, check_interval, check_rng, check_scalar
+from ...analysis import tail_mean
+from ...optimizers import momentum as momentum_optimizer
+from ...problems import Quadratic
+from ...runner import run
+from ._common import _closed_form_floor, _noisy_problem
+
+__all__ = [
+    "NoisyGradients",
+    "noisy_gradients",
+]
+
+
+# --------------------------------------------------------------------------
+# Does momentum help with noisy gradients? Same ε against same ε/(1 − α)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoisyGradients:
+    """Constant (ε, α) settings on the noisy quadratic, with and without noise.
+
+    labels, groups : (S,) str   groups: "same ε", "same ε/(1 − α)", "large ε/(1 − α)"
+    lr, momenta, effective_step : (S,)   ε, α and ε/(1 − α)
+    steps : (R,)
+    excess : (R, S)          J − J* with noise, mean over repeats
+    noise_free : (R, S)      J − J* of the same settings with σ = 0 (the deterministic part)
+    floor : (S,)             mean of the last half of the records with noise
+    floor_se : (S,)          its standard error over repeats
+    floor_theory : (S,)      closed form (momentum_theory.stationary_excess); NaN if unstable
+    noise_free_at : (S,)     noise-free J − J* at k = ``read_at``
+    diverged : (S,) bool     the run with noise diverged
+    """
+
+    labels: tuple
+    groups: tuple
+    lr: np.ndarray
+    momenta: np.ndarray
+    effective_step: np.ndarray
+    steps: np.ndarray
+    excess: np.ndarray
+    noise_free: np.ndarray
+    floor: np.ndarray
+    floor_se: np.ndarray
+    floor_theory: np.ndarray
+    noise_free_at: np.ndarray
+    diverged: np.ndarray
+    read_at: int
+    L: float
+    repeats: int
+
+    def table(self) -> str:
+        """One row per setting: ε, α, ε/(1 − α), floor measured and closed form, noise-free J − J*."""
+        width = max(len(label) for label in self.labels)
+        lines = [f"{'setting':<{width}}  {'ε':>6}  {'α':>4}  {'ε/(1−α)':>7}  {'floor (± s.e.)':>20}  "
+                 f"{'closed form':>11}  noise-free J − J* at k = {self.read_at}"]
+        for i, label in enumerate(self.labels):
+            head = f"{label:<{width}}  {self.lr[i]:>6.3f}  {self.momenta[i]:>4.2f}  {self.effective_step[i]:>7.2f}"
+            if self.diverged[i]:
+                lines.append(f"{head}  {'diverged':>20}  {'none (unstable)':>11}  diverged")
+                continue
+            lines.append(f"{head}  {self.floor[i]:>9.4f} (± {self.floor_se[i]:.4f})  "
+                         f"{self.floor_theory[i]:>11.4f}  {self.noise_free_at[i]:.2e}")
+        return "\n".join(lines)
+
+
+def noisy_gradients(lr: float = 0.05, momentum: float = 0.9, matched_momenta=(0.0, 0.5, 0.9, 0.99),
+                    large_effective_step: float = 2.5, steps: int = 4000, read_at: int = 300,
+                    dim: int = 20, condition_number: float = 100.0, noise: float = 0.3,
+                    batch_size: int = 1, repeats: int = 32, seed: int = 1) -> NoisyGradients:
+    """Momentum against SGD with noisy gradients (opening of §8.3.2, Figure 8.5's caption).
+
+    Three groups of constant settings on the noisy quadratic of section 5
+    (L = 1), all in one batched run, and again with σ = 0 to separate the
+    deterministic part from the noise:
+
+    - same ε: SGD and momentum α with the same ε;
+    - same effective step ε/(1 − α) = ``lr``/(1 − ``momentum``): α in
+      ``matched_momenta`` with ε = that step × (1 − α) (α = 0 is SGD);
+    - a large effective step ``large_effective_step`` > 2/L: SGD at that
+      ε, and momentum α with ε = step × (1 − α).
+
+    For small steps, stochastic heavy ball behaves like SGD with step
+    ε/(1 − α) (Yuan, Ying & Sayed, 2016); beyond SGD's stability limit 2/L
+    that equivalence ends, since heavy ball is stable up to ε < (2 + 2α)/L.
+    """
+    lr = check_scalar("lr", lr, 0.0, low_open=True)
+    momentum = check_scalar("momentum", momentum, 0.0, 1.0, low_open=True, high_open=True)
+    matched = check_interval("matched_momenta", matched_momenta, 0.0, 1.0, high_open=True)
+    large = check_scalar("large_effective_step", large_effective_step, 0.0, low_open=True)
+    steps = check_int("steps", steps, low=10)
+    read_at = check_int("read_at", read_at, low=1, high=steps)
+    batch_size = check_int("batch_size", batch_size, low=1)
+    repeats = check_int("repeats", repeats, low=2)
+    problem, rng = _noisy_problem(dim, condition_number, noise, seed)
+    effective = lr / (1.0 - momentum)
+
+    rows = [("same ε", "SGD", lr, 0.0), ("same ε", f"momentum α = {momentum:g}", lr, momentum)]
+    rows += [("same ε/(1 − α)", "SGD" if a == 0 else f"momentum α = {a:g}", effective * (1.0 - a), float(a))
+             for a in matched]
+    rows += [("large ε/(1 − α)", "SGD", large, 0.0),
+             ("large ε/(1 − α)", f"momentum α = {momentum:g}", large * (1.0 - momentum), momentum)]
+    groups = tuple(r[0] for r in rows)
+    labels = tuple(f"{g}: {name}" for g, name, _, _ in rows)
+    lrs = np.array([r[2] for r in rows])
+    alphas = np.array([r[3] for r in rows])
+    opt = momentum_optimizer(lrs, alphas)
+    theta0 = np.full(problem.dim, 1.0)
+    noisy = run(problem, opt, theta0, steps, batch_size=batch_size, rng=check_rng(rng), repeats=repeats,
+                record_every=10)
+    clean_problem = Quadratic(problem.eigenvalues, rotation=problem.rotation)
+    clean = run(clean_problem, opt, theta0, steps, record_every=10)
+    excess = noisy.loss - problem.min_loss  # (R, repeats, S)
+    per_run = tail_mean(excess, fraction=0.5)
+    diverged = np.any(noisy.diverged, axis=0)
+    with np.errstate(invalid="ignore"):
+        mean_excess = np.where(diverged, np.nan, excess).mean(axis=1)
+    noise_free = clean.loss - clean_problem.min_loss
+    at = int(np.searchsorted(clean.steps, read_at))
+    return NoisyGradients(
+        labels=labels,
+        groups=groups,
+        lr=lrs,
+        momenta=alphas,
+        effective_step=lrs / (1.0 - alphas),
+        steps=noisy.steps,
+        excess=mean_excess,
+        noise_free=noise_free,
+        floor=np.where(diverged, np.nan, per_run.mean(axis=0)),
+        floor_se=np.where(diverged, np.nan, per_run.std(axis=0, ddof=1) / np.sqrt(repeats)),
+        floor_theory=_closed_form_floor(problem, lrs, alphas, batch_size),
+        noise_free_at=noise_free[at],
+        diverged=diverged,
+        read_at=int(clean.steps[at]),
+        L=problem.L,
+        repeats=repeats,
+    )

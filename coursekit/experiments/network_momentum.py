@@ -1,0 +1,386 @@
+"""Momentum and Nesterov on a real network: the digits MLP of lecture 07.
+
+Lectures 04–06 study Algorithm 8.2 (momentum, eqs. 8.15, 8.16) and
+Algorithm 8.3 (Nesterov, eqs. 8.21, 8.22) on quadratics. This module runs
+them next to Algorithm 8.1 (SGD) on the ReLU MLP 64-32-32-10 of the 8×8
+digits, with He initialization (He et al., 2015), as the course's runner
+trains it, and asks which lessons of the quadratics carry over.
+
+Two comparisons, each at a fixed budget:
+
+- **matched effective step.** SGD at ε_eff against momentum and Nesterov at
+  ε = ε_eff (1 − α): under a constant gradient the velocity of Algorithm 8.2
+  tends to ε g/(1 − α) (eq. 8.17), so this gives all three the same terminal
+  step;
+- **both tuned.** Each method gets the ε of a common grid that gives it the
+  lowest mean final training cost among the settings where no seed diverged.
+
+Each comparison is run twice: with minibatches of m examples drawn *with
+replacement* (:func:`coursekit.run` samples that way), and, as the noise-free
+control, with the full-batch gradient of the training cost (gradient descent
+instead of SGD), at the same number of updates.
+
+The quadratic facts the lecture tests (Yuan, Ying & Sayed 2016; Kidambi et
+al. 2018; the stability edges of lecture 04):
+
+- at a small matched ε_eff the slow eigen-direction of momentum moves like
+  gradient descent at ε_eff (root 1 − ε_eff λ of the 2×2 iteration), and with
+  noisy gradients momentum ≈ SGD;
+- along an eigenvalue λ, SGD is stable for ε_eff λ < 2, momentum for
+  ε λ < 2 + 2α, i.e. ε_eff λ < (2 + 2α)/(1 − α), and Nesterov for
+  ε λ < (2 + 2α)/(1 + 2α), i.e. ε_eff λ < (2 + 2α)/((1 + 2α)(1 − α)):
+  at matched ε_eff momentum tolerates much larger steps than SGD, Nesterov
+  fewer than momentum.
+
+>>> from coursekit.experiments import network_momentum as nm
+>>> edges = nm.stability_edges(0.9)           # ε_eff λ at the edge
+>>> [round(float(e), 2) for e in edges]
+[2.0, 38.0, 13.57]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_finite, check_int, check_interval
+from ..optimizers import momentum, nesterov, sgd
+from ..problems import MLP
+from ..runner import run
+from .initialization.schemes import digits_mlp
+
+__all__ = [
+    "DEFAULT_LRS",
+    "METHODS",
+    "MethodRuns",
+    "NetworkMomentum",
+    "comparison_table",
+    "digits_network",
+    "matched_rows",
+    "network_momentum",
+    "runner_steps",
+    "stability_edges",
+    "tuned_rows",
+]
+
+METHODS = ("SGD", "momentum", "Nesterov")
+
+#: The grid of raw ε every method is tuned on: 10^-2.5 ... 10^0.5, half-decade steps.
+DEFAULT_LRS = tuple(float(10.0 ** (k / 2)) for k in range(-5, 2))
+
+_HIDDEN = (32, 32)
+_ACTIVATION = "relu"
+_WEIGHT_INIT = "he_normal"
+
+
+def stability_edges(momentum_value) -> np.ndarray:
+    """The largest ε_eff λ = ελ/(1 − α) that keeps a quadratic stable, for SGD, momentum, Nesterov.
+
+    SGD (Algorithm 8.1): ελ < 2; momentum (Algorithm 8.2): ελ < 2 + 2α;
+    Nesterov (Algorithm 8.3): ελ < (2 + 2α)/(1 + 2α). SGD has no velocity, so
+    its effective step is ε itself; the two others are divided by (1 − α).
+    """
+    alpha = float(check_interval("momentum", momentum_value, 0.0, 1.0, high_open=True))
+    return np.array([2.0,
+                     (2.0 + 2.0 * alpha) / (1.0 - alpha),
+                     (2.0 + 2.0 * alpha) / ((1.0 + 2.0 * alpha) * (1.0 - alpha))])
+
+
+def digits_network() -> MLP:
+    """Lecture 07's network: ReLU MLP 64-32-32-10 on the 8×8 digits (1,348 train, 449 test)."""
+    return digits_mlp(_HIDDEN, _ACTIVATION, test_split=True)
+
+
+@dataclass(frozen=True)
+class MethodRuns:
+    """One method trained at K learning rates × S seeds, in one call of :func:`coursekit.run`.
+
+    lr (K,) the raw ε; momentum the α (0 for SGD); effective_lr = ε/(1 − α).
+    final_loss (S, K) the training cost J(θ) after the last update (NaN where
+    the run diverged); test_accuracy (S, K) of the last finite θ;
+    diverged (S, K) as reported by the runner; examples_seen per trajectory.
+    """
+
+    method: str
+    momentum: float
+    lr: np.ndarray
+    final_loss: np.ndarray
+    test_accuracy: np.ndarray
+    diverged: np.ndarray
+    examples_seen: int
+
+    @property
+    def effective_lr(self) -> np.ndarray:
+        return self.lr / (1.0 - self.momentum)
+
+    @property
+    def seeds(self) -> int:
+        return self.final_loss.shape[0]
+
+    def index(self, lr: float, *, effective: bool = False) -> int:
+        """The column whose ε (or ε/(1 − α) if ``effective``) equals ``lr`` to 1e-9 relative."""
+        grid = self.effective_lr if effective else self.lr
+        hits = np.flatnonzero(np.isclose(grid, lr, rtol=1e-9, atol=0.0))
+        if hits.size == 0:
+            kind = "ε/(1 − α)" if effective else "ε"
+            raise ValueError(f"{self.method} was not run at {kind} = {lr:g}")
+        return int(hits[0])
+
+    def mean_loss(self) -> np.ndarray:
+        """(K,) the mean of J over the seeds that did not diverge; NaN if all diverged."""
+        ok = ~self.diverged
+        total = np.where(ok, self.final_loss, 0.0).sum(axis=0)
+        count = ok.sum(axis=0)
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+    def best(self, lrs) -> int:
+        """Column of the ε in ``lrs`` with the lowest mean J among those where no seed diverged."""
+        columns = [self.index(lr) for lr in np.atleast_1d(lrs)]
+        safe = [c for c in columns if not self.diverged[:, c].any()]
+        if not safe:
+            raise ValueError(f"{self.method} diverged at every ε of the grid")
+        return min(safe, key=lambda c: self.mean_loss()[c])
+
+
+@dataclass(frozen=True)
+class NetworkMomentum:
+    """The runs of :func:`network_momentum`.
+
+    minibatch, full_batch: one :class:`MethodRuns` per method of ``methods``
+    (in the order SGD, momentum, Nesterov), with minibatches of ``batch_size``
+    sampled with replacement, and with the full-batch gradient.
+    lrs: the common grid of raw ε each method is tuned on (minibatch);
+    effective_lrs: the matched ε_eff of the minibatch comparison;
+    full_batch_effective_lrs: the matched ε_eff of the full-batch control,
+    which is also the grid the full-batch methods are tuned on.
+    """
+
+    minibatch: tuple
+    full_batch: tuple
+    lrs: np.ndarray
+    effective_lrs: np.ndarray
+    full_batch_effective_lrs: np.ndarray
+    momentum: float
+    steps: int
+    batch_size: int
+    seeds: int
+    n_train: int
+
+    def runs(self, setting: str) -> tuple:
+        if setting not in ("minibatch", "full batch"):
+            raise ValueError(f"setting must be 'minibatch' or 'full batch', got {setting!r}")
+        return self.minibatch if setting == "minibatch" else self.full_batch
+
+    def matched_loss(self, setting: str, effective_lr: float) -> np.ndarray:
+        """Mean final J of each method at ε/(1 − α) = ``effective_lr`` (NaN if all seeds diverged)."""
+        return np.array([r.mean_loss()[r.index(effective_lr, effective=True)] for r in self.runs(setting)])
+
+    def matched_diverged(self, setting: str, effective_lr: float) -> np.ndarray:
+        """Number of diverged seeds of each method at ε/(1 − α) = ``effective_lr``."""
+        return np.array([int(r.diverged[:, r.index(effective_lr, effective=True)].sum())
+                         for r in self.runs(setting)])
+
+    def matched_ratio(self, setting: str, effective_lr: float) -> np.ndarray:
+        """Mean final J of each method over that of SGD (or GD), all at ε/(1 − α) = ``effective_lr``."""
+        loss = self.matched_loss(setting, effective_lr)
+        return loss / loss[0]
+
+    def failed(self, setting: str, effective_lr: float, threshold: float = 0.5) -> np.ndarray:
+        """Seeds of each method at ε/(1 − α) = ``effective_lr`` that diverged or end with J > ``threshold``.
+
+        With the defaults every method gets below 0.1 at its best ε, and a
+        network that has stopped learning sits near log 10 ≈ 2.30 nats (the
+        cost of predicting the label frequencies); 0.5 lies far from both, so
+        the count does not hinge on the last digits of a run. Slow but
+        healthy runs (the smallest ε) can also end above it: use it at
+        moderate and large steps.
+        """
+        out = []
+        for r in self.runs(setting):
+            c = r.index(effective_lr, effective=True)
+            with np.errstate(invalid="ignore"):
+                out.append(int((r.diverged[:, c] | ~(r.final_loss[:, c] <= threshold)).sum()))
+        return np.array(out)
+
+    def tuned_gain(self, setting: str) -> np.ndarray:
+        """Best mean final J of SGD (or GD) over the best of each method: how many times lower."""
+        best = np.array([loss for _, _, loss in self.tuned(setting)])
+        return best[0] / best
+
+    def tuned_seed_wins(self, setting: str) -> np.ndarray:
+        """Seeds in which each method, at its best ε, ends below SGD (or GD) at its best ε.
+
+        The seeds share θ_0 and the minibatches across methods, so this is a
+        paired comparison; a diverged seed counts as a loss.
+        """
+        runs, tuned = self.runs(setting), self.tuned(setting)
+        base = runs[0].final_loss[:, tuned[0][0]]
+        with np.errstate(invalid="ignore"):
+            return np.array([int((r.final_loss[:, c] < base).sum()) for r, (c, _, _) in zip(runs, tuned)])
+
+    def tuned(self, setting: str) -> list:
+        """(column, ε, mean final J) of each method at its best ε of the tuning grid."""
+        grid = self.lrs if setting == "minibatch" else None
+        out = []
+        for r in self.runs(setting):
+            lrs = grid if grid is not None else self.full_batch_effective_lrs * (1.0 - r.momentum)
+            c = r.best(lrs)
+            out.append((c, float(r.lr[c]), float(r.mean_loss()[c])))
+        return out
+
+
+def _merge(*grids) -> np.ndarray:
+    """The sorted union of the grids, values equal to 1e-9 relative counted once."""
+    values = np.sort(np.concatenate([np.atleast_1d(g) for g in grids]))
+    keep = np.ones(values.size, dtype=bool)
+    keep[1:] = ~np.isclose(values[1:], values[:-1], rtol=1e-9, atol=0.0)
+    return values[keep]
+
+
+def _optimizer(method: str, lr: np.ndarray, alpha: float):
+    if method == "SGD":
+        return sgd(lr)                                   # Algorithm 8.1
+    if method == "momentum":
+        return momentum(lr, alpha)                       # Algorithm 8.2
+    return nesterov(lr, alpha)                           # Algorithm 8.3
+
+
+def _train(net, method, lr, alpha, theta0, steps, batch_size, seed) -> MethodRuns:
+    """One vectorized run: θ_0 (S, 1, d) × ε (K,) → S × K networks."""
+    rng = None if batch_size is None else np.random.default_rng(seed)
+    result = run(net, _optimizer(method, lr, alpha), theta0, steps, batch_size=batch_size,
+                 rng=rng, record_every=steps)
+    final = result.final_theta
+    return MethodRuns(
+        method=method if batch_size is not None or method != "SGD" else "GD",
+        momentum=0.0 if method == "SGD" else alpha,
+        lr=lr,
+        final_loss=np.where(result.diverged, np.nan, net.loss(final)),
+        test_accuracy=net.accuracy(final, "test"),
+        diverged=result.diverged,
+        examples_seen=int(result.examples_seen[-1]),
+    )
+
+
+def network_momentum(
+    *,
+    lrs=DEFAULT_LRS,
+    effective_lrs=DEFAULT_LRS[2:],
+    full_batch_effective_lrs=DEFAULT_LRS[4:],
+    momentum_value: float = 0.9,
+    steps: int = 80,
+    batch_size: int = 64,
+    seeds: int = 3,
+    methods=METHODS,
+    full_batch_methods=METHODS[:2],
+    seed: int = 0,
+) -> NetworkMomentum:
+    """SGD, momentum and Nesterov on the digits MLP at matched ε_eff and each at its best ε.
+
+    θ_0: He-normal weights, zero biases (lecture 07), ``seeds`` draws from
+    ``np.random.default_rng(seed)``; the same S starts for every method.
+    Minibatch setting: ``steps`` updates with m = ``batch_size`` examples drawn
+    with replacement, independently for each (seed, ε) but the same for every
+    method (``np.random.default_rng(seed + 1)`` for each method's run: common
+    random numbers). Every method runs on the raw ε of ``lrs`` (its tuning
+    grid) and, for the matched comparison, at ε = ε_eff (1 − α) for ε_eff in
+    ``effective_lrs`` (α = 0 for SGD, α = ``momentum_value`` otherwise).
+    Full-batch control: ``steps`` updates with the exact gradient of J, at
+    ε = ε_eff (1 − α) for ε_eff in ``full_batch_effective_lrs``.
+    """
+    lrs = check_interval("lrs", lrs, 0.0, np.inf, low_open=True, high_open=True).ravel()
+    effective_lrs = check_interval("effective_lrs", effective_lrs, 0.0, np.inf,
+                                   low_open=True, high_open=True).ravel()
+    full_eff = check_interval("full_batch_effective_lrs", full_batch_effective_lrs, 0.0, np.inf,
+                              low_open=True, high_open=True).ravel()
+    alpha = float(check_interval("momentum_value", momentum_value, 0.0, 1.0, high_open=True))
+    steps = check_int("steps", steps, low=1)
+    seeds = check_int("seeds", seeds, low=1)
+    seed = check_int("seed", seed, low=0)
+    net = digits_network()
+    batch_size = check_int("batch_size", batch_size, low=1, high=net.n_train)
+    for name, chosen in (("methods", methods), ("full_batch_methods", full_batch_methods)):
+        bad = [m for m in chosen if m not in METHODS]
+        if bad or not chosen:
+            raise ValueError(f"{name} must be a non-empty subset of {METHODS}, got {tuple(chosen)!r}")
+    check_finite("lrs", lrs)
+
+    # One θ_0 per seed, shape (S, 1, d): it broadcasts against the K learning rates.
+    theta0 = net.init_theta(np.random.default_rng(seed), _WEIGHT_INIT, batch_shape=(seeds, 1))
+    minibatch, full = [], []
+    for method in METHODS:
+        a = 0.0 if method == "SGD" else alpha
+        if method in methods:
+            grid = _merge(lrs, effective_lrs * (1.0 - a))
+            minibatch.append(_train(net, method, grid, alpha, theta0, steps, batch_size, seed + 1))
+        if method in full_batch_methods:
+            full.append(_train(net, method, full_eff * (1.0 - a), alpha, theta0, steps, None, seed))
+    return NetworkMomentum(
+        minibatch=tuple(minibatch), full_batch=tuple(full), lrs=lrs, effective_lrs=effective_lrs,
+        full_batch_effective_lrs=full_eff, momentum=alpha, steps=steps, batch_size=batch_size,
+        seeds=seeds, n_train=net.n_train,
+    )
+
+
+def matched_rows(result: NetworkMomentum, setting: str, effective_lrs=None) -> list:
+    """(method index, column) of each method at each matched ε_eff, grouped by ε_eff."""
+    runs = result.runs(setting)
+    if effective_lrs is None:
+        effective_lrs = result.effective_lrs if setting == "minibatch" else result.full_batch_effective_lrs
+    return [(i, r.index(e, effective=True)) for e in np.atleast_1d(effective_lrs)
+            for i, r in enumerate(runs)]
+
+
+def tuned_rows(result: NetworkMomentum, setting: str) -> list:
+    """(method index, column) of each method at its best ε."""
+    return [(i, c) for i, (c, _, _) in enumerate(result.tuned(setting))]
+
+
+def _number(x: float) -> str:
+    return f"{x:.3g}" if x >= 1e-3 else f"{x:.2e}"
+
+
+def runner_steps(method: str, lr: float, momentum_value: float, steps: int, seed: int = 0) -> tuple:
+    """(θ_0, θ_K): K full-batch updates of ``method`` on :func:`digits_network` by :func:`coursekit.run`.
+
+    The reference for a from-scratch loop of Algorithm 8.1, 8.2 or 8.3 on the
+    network: θ_0 is one He-normal draw from ``np.random.default_rng(seed)``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    alpha = float(check_interval("momentum_value", momentum_value, 0.0, 1.0, high_open=True))
+    net = digits_network()
+    theta0 = net.init_theta(np.random.default_rng(check_int("seed", seed, low=0)), _WEIGHT_INIT)
+    result = run(net, _optimizer(method, lr, alpha), theta0, check_int("steps", steps, low=1))
+    return theta0, result.final_theta
+
+
+def comparison_table(result: NetworkMomentum, setting: str, rows, *, group: bool = True) -> str:
+    """The table: method | ε | α | ε/(1−α) | final J (mean ± sd over seeds) | test accuracy | diverged.
+
+    The mean and standard deviation of J are over the seeds that did not
+    diverge; test accuracy is the mean over all seeds (last finite θ).
+    With ``group``, a blank line separates rows with different ε/(1 − α).
+    """
+    runs = result.runs(setting)
+    header = (f"{'method':<9} {'ε':>8} {'α':>4} {'ε/(1−α)':>8}   {'final J (mean ± sd)':<21}"
+              f" {'test acc':>8}  {'diverged':>8}")
+    lines = [header, "-" * len(header)]
+    previous = None
+    for i, c in rows:
+        r = runs[i]
+        eff = float(r.effective_lr[c])
+        if group and previous is not None and not np.isclose(eff, previous, rtol=1e-9):
+            lines.append("")
+        previous = eff
+        ok = ~r.diverged[:, c]
+        if ok.any():
+            losses = r.final_loss[ok, c]
+            cost = f"{_number(losses.mean()):>8} ± {_number(losses.std()):<10}"
+        else:
+            cost = f"{'—':>8}   {'':<10}"
+        lines.append(f"{r.method:<9} {_number(r.lr[c]):>8} {r.momentum:>4.1f} {_number(eff):>8}   "
+                     f"{cost:<21} {r.test_accuracy[:, c].mean():>8.3f}  "
+                     f"{int((~ok).sum()):>6}/{r.seeds}")
+    return "\n".join(lines)
