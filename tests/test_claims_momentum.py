@@ -80,6 +80,19 @@ def test_real_roots_creep_when_positive_and_alternate_when_negative():
     assert 0 < r.sign_changes[4] < steps // 2
 
 
+def test_a_double_negative_root_grows_before_it_dies():
+    r = M.root_cases()
+    flat, steep, gd = (r.labels.index(name) for name in r.labels[:3])
+    # Effect: the double root −0.8182 gives x_k ~ k ρ^k, so |x_k| first grows (to 3.71 at k = 4) and
+    # its envelope stays above GD's single root −0.9608 until k = 24.
+    assert r.peak[steep] == pytest.approx(3.71, abs=0.01) and r.peak_at[steep] == 4
+    assert r.envelope_above_until(steep, gd) == 24
+    # Control: a single root (GD) never exceeds |x_0| = 1; the positive double root (flattest) neither.
+    assert r.peak[gd] == pytest.approx(1.0) and r.peak_at[gd] == 0
+    assert r.peak[flat] == pytest.approx(1.0) and r.peak_at[flat] == 0
+    assert r.envelope_above_until(gd, steep) == -1
+
+
 def test_c14_same_final_momentum_the_ramp_is_neutral_or_helps():
     r = M.momentum_schedules()
     ramp = {}
@@ -124,6 +137,60 @@ def test_c14_shrinking_lr_matters_more_than_the_ramp():
         assert 1 / ramp < r.final[const] / r.final[shrunk]  # the ramp changes less (≤ 2×)
 
 
+@pytest.fixture(scope="module")
+def robust():
+    return M.schedule_robustness()
+
+
+def test_c14_the_ramp_gain_depends_on_the_problem_and_the_budget(robust):
+    budget = {int(k): b for b, k in enumerate(robust.budgets)}
+    assert robust.seeds.tolist() == list(range(6)) and sorted(budget) == [1500, 3000, 6000]
+    at3000 = robust.ramp_ratio(0.9, 0.5)[:, budget[3000]]
+    # α = 0.9, ramp from 0.5, 3000 steps: helps on every problem (0.46–0.94), by how much depends
+    # on the problem; seed 0 (the lecture's first problem) is among the most favourable.
+    assert np.all(at3000 < 1.0) and at3000.max() - at3000.min() > 0.3
+    assert at3000[0] < np.median(at3000)
+    # A ramp from 0 can be neutral or worse (0.47–1.21).
+    from0 = robust.ramp_ratio(0.9, 0.0)[:, budget[3000]]
+    assert from0.min() < 0.6 and from0.max() > 1.05
+    # α = 0.99: a large gain early (0.16–0.20 at 1500), gone by 6000 (0.98–1.09).
+    ratio99 = robust.ramp_ratio(0.99, 0.5)
+    assert np.all(ratio99[:, budget[1500]] < 0.3)
+    assert np.all(np.abs(ratio99[:, budget[6000]] - 1.0) < 0.15)
+    # Shrinking ε: its factor grows with the budget, and beats every ramp at every budget.
+    for a in (0.9, 0.99):
+        factor = robust.shrink_factor(a)
+        assert np.all(factor[:, budget[6000]] > 2.0 * factor[:, budget[1500]])
+        assert factor.min() > 5.0 and factor.min() > 1.0 / robust.ramp_ratio(a, 0.0).min()
+
+
+def test_c14_the_ramp_trades_noise_against_unremoved_initial_error(robust):
+    """Control σ = 0: the smaller effective step of a ramp leaves more of the initial error."""
+    k = int(np.flatnonzero(robust.budgets == 3000)[0])
+    const, ramp, from0 = (robust.index(final_momentum=0.9, start=a0) for a0 in (0.9, 0.5, 0.0))
+    left = robust.noise_free[:, k]
+    assert left[:, const].max() < 1e-4  # constant α = 0.9: at most 3.3e-05
+    assert np.all(left[:, ramp] > 10 * left[:, const]) and np.all(left[:, from0] > left[:, ramp])
+    # Comparable to the losses with noise (up to 5.8e-03 and 1.7e-02 against 0.0096–0.0217).
+    assert left[:, ramp].max() > 0.2 * robust.loss[:, k, ramp].min()
+    assert left[:, from0].max() > 0.5 * robust.loss[:, k, from0].min()
+
+
+def test_noisy_gradients_both_tuned_momentum_gains_only_with_little_noise():
+    r = M.tuned_noisy_gradients()
+    assert r.noises.tolist() == [0.3, 0.003] and r.budgets.tolist() == [100, 300, 1000]
+    assert np.all(r.momenta[r.best_sgd] == 0.0) and np.all(r.momenta[r.best_momentum] > 0.0)
+    # σ = 0.3: both tuned, momentum within 7% of SGD (1.05–1.07) at every budget, with picks far
+    # below SGD's stability limit 2/L: the larger stable range plays no part.
+    assert np.all(np.abs(r.ratio[0] - 1.0) < 0.15)
+    loud = np.concatenate([r.best_sgd[0], r.best_momentum[0]])
+    assert r.effective_step[loud].max() < 0.25 * 2.0 / r.L
+    # σ = 0.003, K = 100: momentum wins (4.66×) with an effective step beyond 2/L ...
+    assert r.ratio[1, 0] > 2.5 and r.effective_step[r.best_momentum[1, 0]] > 2.0 / r.L
+    # ... and the gain fades as the budget lets the noise floor dominate (1.07 at K = 1000).
+    assert r.ratio[1, -1] < 1.2 and r.ratio[1, -1] < r.ratio[1, 1] < r.ratio[1, 0]
+
+
 def test_noisy_gradients_momentum_equals_sgd_at_the_same_effective_step():
     r = M.noisy_gradients()
     groups = np.array(r.groups)
@@ -152,6 +219,7 @@ def test_noisy_gradients_the_equivalence_fails_beyond_sgd_stability():
     hb = r.labels.index("large ε/(1 − α): momentum α = 0.9")
     assert r.effective_step[sgd] == r.effective_step[hb] == 2.5 > 2 / r.L
     assert r.diverged[sgd] and not r.diverged[hb]
+    assert np.isnan(r.noise_free[-1, sgd])  # SGD diverges without noise too: not a noise effect
     assert r.noise_free_at[hb] < 1e-10
     assert r.floor[hb] == pytest.approx(r.floor_theory[hb], rel=0.05)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from coursekit import physics
 from coursekit.experiments import physics as experiments
 
 pytestmark = pytest.mark.usefixtures("strict_and_leak_free")
@@ -54,6 +55,24 @@ def test_c17_dry_friction_stops_inside_the_band_short_of_the_minimum():
     # The closed form for J = λθ²/2: (−1)^n sign(θ0)(|θ0| − 2bn), b = c/λ.
     np.testing.assert_allclose(result.rest_point, result.predicted, rtol=0, atol=1e-3)
     np.testing.assert_allclose(result.predicted, [-0.2, 0.2, -0.1], atol=1e-12)
+    assert np.max(np.abs(result.rest_point - result.predicted)) < 5e-5  # "within 3e-5" at h = 0.01
+
+
+def test_c17_dry_friction_can_stop_short_and_lands_on_the_minimum_only_by_chance():
+    result = experiments.phase_portraits()
+    rest = result.rest_point
+    assert np.all(result.velocity["dry"][-1] == 0.0)
+    np.testing.assert_allclose(rest, result.predicted, atol=1e-3)
+    np.testing.assert_allclose(result.predicted, [-0.2, 0.1, -0.1], atol=1e-12)
+    # Three starts, three different rest points, none at θ* (markers that do not overlap).
+    assert np.all(np.abs(rest) > 0.05) and np.min(np.abs(np.diff(np.sort(rest)))) > 0.05
+    # Control: from a multiple of 2c/λ the closed form lands exactly on θ*.
+    lands = physics.dry_friction_rest_point(3.0, 0.0, result.curvature, result.coefficient)
+    assert abs(lands) < 1e-12
+    # At t = 40 viscous drag is within e^{-ct/2}-ish of θ*, turbulent drag still circles it.
+    viscous = np.abs(result.theta["viscous"][-1]) + np.abs(result.velocity["viscous"][-1])
+    turbulent = np.abs(result.theta["turbulent"][-1]) + np.abs(result.velocity["turbulent"][-1])
+    assert np.all(viscous < 0.01) and np.all(turbulent > 0.1)
 
 
 def test_c17_c18_on_the_surface():
@@ -67,6 +86,27 @@ def test_c17_c18_on_the_surface():
     assert result.final_distance["dry"] > 0.05
     # C16 on a cost: turbulent drag is still moving at time T.
     assert result.final_speed["turbulent"] > 1e-3
+    # How the swings shrink: viscous by the constant factor e^{-c/2} per unit time,
+    # turbulent like 1/t (fitted log-log slope near −1).
+    assert result.viscous_rate == pytest.approx(-result.coefficient / 2, abs=0.01)
+    assert -1.1 < result.turbulent_power < -0.9
+    # A fine simulation of the particle (RK4, h = 0.005): 1.7e-13 at t = 60, not the
+    # h = 0.04 algorithm's 5.0e-14.
+    assert 1.5e-13 < result.final_distance["viscous"] < 2.0e-13
+
+
+def test_c18_holds_near_critical_damping_not_for_every_coefficient():
+    result = experiments.drag_coefficient_sweep()
+    cs, d = result.coefficients, result.distance
+    at = {float(c): k for k, c in enumerate(cs)}
+    # Effect: at c = 1 (and for each law's best c of the grid) viscous drag ends closest.
+    assert d["viscous"][at[1.0]] < 1e-12 < d["turbulent"][at[1.0]] < d["dry"][at[1.0]]
+    assert result.best_distance["viscous"] < 1e-20 < result.best_distance["turbulent"] < result.best_distance["dry"]
+    assert result.best_coefficient["viscous"] == 2.0  # critical damping 2√λ of the flatter direction
+    # Where it fails: heavily overdamped viscous drag creeps (rate λ/c) and turbulent drag ends closer.
+    for c in (10.0, 100.0):
+        assert d["turbulent"][at[c]] < 0.2 * d["viscous"][at[c]]
+    assert d["viscous"][at[100.0]] > 1.0
 
 
 def test_c15_semi_implicit_euler_is_algorithm_8_2_and_forward_euler_is_not():
@@ -75,6 +115,11 @@ def test_c15_semi_implicit_euler_is_algorithm_8_2_and_forward_euler_is_not():
     assert result.difference_semi_implicit < 1e-12
     # Control: θ moved with the old velocity (forward Euler) is a different algorithm.
     assert result.difference_forward > 0.1
+    # The largest gap comes early, during the first swings, not at the end: ...
+    assert result.worst_step_forward < 50 and result.final_gap_forward < 0.01 * result.difference_forward
+    # ... where both have converged, forward Euler more slowly than Algorithm 8.2.
+    assert result.final_distance_forward > 50 * result.final_distance_momentum
+    assert result.final_gap_forward == pytest.approx(result.final_distance_forward, rel=0.05)
     # Without drag, forward Euler multiplies the energy by exactly 1 + h²λ per step ...
     np.testing.assert_allclose(result.energy_forward[-1], result.energy_forward_theory, rtol=1e-10)
     assert result.energy_forward[-1] > 5.0
@@ -97,6 +142,14 @@ def test_c15_the_particle_picture_holds_only_for_small_steps():
     assert result.grew_semi_implicit[~below].all()
     assert np.all(result.radius_semi_implicit[~below] > 1.0)
     assert np.all(result.step_frequency[~below] > 1.9)  # h√λ is far from small there
+    # Converging is not following: below the edge every coordinate has |z| = √α, ...
+    np.testing.assert_allclose(result.radius_semi_implicit[below], np.sqrt(result.momentum), rtol=1e-12)
+    # ... yet the discrete roots turn faster than the ODE, and the gap between the paths grows with ελ.
+    assert np.all(result.angle_discrete[below] > result.angle_ode[below])
+    gap = result.path_gap[below]
+    assert np.all(np.diff(gap) > 0)
+    assert gap[0] < 0.15 and gap[-1] > 5.0  # ελ = 0.05 against 3.7 (θ_0 = 1)
+    assert result.max_position[below][-1] > 4.0 and np.all(result.max_position[below][:-1] <= 1.0 + 1e-12)
     # Forward Euler's edge is ελ = 1 − α = 0.1: stable at 0.05, unstable from 0.5 on.
     np.testing.assert_array_equal(result.grew_forward, result.products > result.edge_forward)
     np.testing.assert_array_equal(result.radius_forward > 1.0, result.products > result.edge_forward)

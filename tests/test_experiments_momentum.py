@@ -152,3 +152,38 @@ def test_bad_inputs_raise():
         M.noisy_gradients(momentum=0.0)
     with pytest.raises(ValueError, match="condition_number must be in"):
         M.root_cases(condition_number=1.0)
+
+
+def test_schedule_robustness_noise_free_equals_the_rotated_problem():
+    from coursekit.experiments.momentum._common import _noisy_problem
+    from coursekit.optimizers import momentum as momentum_optimizer
+    from coursekit.problems import Quadratic
+    from coursekit.runner import run
+    from coursekit.schedules import linear_decay
+
+    r = M.schedule_robustness(momenta=(0.9,), starts=(0.5,), tau=50, budgets=(100, 200), seeds=(3, 4),
+                              dim=5, repeats=2)
+    assert r.loss.shape == r.noise_free.shape == (2, 2, 3) and r.labels[0] == "constant ε, constant α = 0.9"
+    # Oracle: the axis-aligned batch from Qᵀ(θ_0 − θ*) gives the rotated problem's noise-free losses.
+    rotated = _noisy_problem(5, 100.0, 0.3, 4)[0]
+    opt = momentum_optimizer(linear_decay(np.array([0.05, 0.05, 0.05]), np.array([0.05, 5e-4, 5e-4]), 50),
+                             linear_decay(np.array([0.9, 0.9, 0.5]), np.array([0.9, 0.9, 0.9]), 50))
+    direct = run(Quadratic(rotated.eigenvalues, rotation=rotated.rotation), opt, np.ones(5), 200)
+    np.testing.assert_allclose(r.noise_free[1, :, :], direct.loss[[100, 200]], rtol=1e-10)
+    np.testing.assert_allclose(r.ramp_ratio(0.9, 0.5), r.loss[..., 2] / r.loss[..., 1])
+    assert "seed 3" in r.table() and len(r.table().splitlines()) == 1 + 2 * 2
+
+
+def test_tuned_noisy_gradients_picks_the_best_of_each_kind():
+    r = M.tuned_noisy_gradients(noises=(0.3,), budgets=(50, 100), effective_steps=(0.05, 0.5, 2.5),
+                                momenta=(0.0, 0.9), dim=4, repeats=3, check_repeats=4)
+    # SGD at ε/(1 − α) = 2.5 > 2/L is left out of the grid; heavy ball there is kept (ε L < 2 + 2α).
+    assert r.lr.size == 5 and not np.any((r.momenta == 0.0) & (r.effective_step > 2.0))
+    for b in range(2):
+        sgd, hb = r.momenta == 0.0, r.momenta > 0.0
+        assert r.loss[0, b, r.best_sgd[0, b]] == r.loss[0, b][sgd].min()
+        assert r.loss[0, b, r.best_momentum[0, b]] == r.loss[0, b][hb].min()
+    np.testing.assert_allclose(r.ratio, r.final[..., 0] / r.final[..., 1])
+    assert r.final.shape == (1, 2, 2) and np.all(r.ratio_se > 0) and len(r.table().splitlines()) == 3
+    with pytest.raises(ValueError, match="must contain 0"):
+        M.tuned_noisy_gradients(momenta=(0.5, 0.9))

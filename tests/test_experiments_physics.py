@@ -151,9 +151,46 @@ def test_inputs_are_not_mutated():
     (lambda: experiments.phase_portraits(curvature=-1.0), ValueError, r"curvature must be in \(0, inf\)"),
     (lambda: experiments.euler_schemes(momentum=1.0), ValueError, r"momentum must be in \[0, 1\), got 1.0"),
     (lambda: experiments.small_step_limit(products=()), ValueError, "products must be a non-empty 1-D"),
+    (lambda: experiments.drag_coefficient_sweep(coefficients=()), ValueError,
+     "coefficients must be a non-empty 1-D"),
+    (lambda: experiments.surface_paths(fit_from=60.0), ValueError, r"fit_from must be in \(0, 60\)"),
     (lambda: experiments.critical_damping(step_frequency=(0.6,)), ValueError,
      r"step_frequency must be in \(0, 0.5\], got"),
 ])
 def test_bad_input_raises(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_drag_coefficient_sweep_against_the_closed_forms():
+    result = experiments.drag_coefficient_sweep(coefficients=(0.5, 3.0, 10.0), time=5.0, step=0.01)
+    assert result.time == pytest.approx(5.0) and result.coefficients.tolist() == [0.5, 3.0, 10.0]
+    # Viscous drag on a quadratic, from rest: θ_i(t) = θ_i(0)(s₂e^{s₁t} − s₁e^{s₂t})/(s₂ − s₁),
+    # s₁, s₂ the roots of s² + c s + λ_i = 0 (complex when underdamped).
+    lam, start = np.array([1.0, 4.0]), np.array([-2.5, 1.5])
+    c = result.coefficients[:, None]
+    root = np.sqrt((c * c - 4 * lam).astype(complex))
+    s1, s2 = (-c + root) / 2, (-c - root) / 2
+    exact = (start * (s2 * np.exp(s1 * 5.0) - s1 * np.exp(s2 * 5.0)) / (s2 - s1)).real
+    np.testing.assert_allclose(result.distance["viscous"], np.linalg.norm(exact, axis=-1), rtol=1e-6)
+    # Dry friction with c = 10 > ‖∇J(θ_0)‖ ≈ 6.5 never moves the particle.
+    assert result.distance["dry"][-1] == pytest.approx(np.linalg.norm(start), abs=1e-15)
+    assert result.best_coefficient["dry"] == 0.5 and result.best_distance["dry"] == result.distance["dry"][0]
+
+
+def test_phase_portraits_rest_points_and_the_path_gap():
+    portraits = experiments.phase_portraits(theta0=(1.0, 3.0), time=20.0, step=0.01)
+    np.testing.assert_allclose(portraits.predicted, [-0.2, 0.0], atol=1e-12)
+    np.testing.assert_allclose(portraits.rest_point, portraits.predicted, atol=1e-3)
+    limit = experiments.small_step_limit(products=(0.05,), steps=200, substeps=4000)
+    # By hand: Algorithm 8.2 with ε = 0.01, α = 0.9 on λ = 5 against the exact ODE at t = k h.
+    theta, u, lam, h, c = 1.0, 0.0, 5.0, 0.1, 1.0
+    w = np.sqrt(lam - c * c / 4)
+    gaps = [0.0]
+    for k in range(1, 201):
+        u = 0.9 * u - 0.01 * lam * theta
+        theta = theta + u
+        t = k * h
+        gaps.append(abs(theta - np.exp(-c * t / 2) * (np.cos(w * t) + c / (2 * w) * np.sin(w * t))))
+    assert limit.path_gap[0] == pytest.approx(max(gaps), rel=1e-6)
+    assert limit.angle_ode[0] == pytest.approx(np.degrees(h * w))

@@ -40,7 +40,10 @@ def test_canyon_figure():
     r = M.canyon_race(steps=120)
     drawn = F.canyon_figure(r)
     fig, axes = drawn
-    assert "zig-zags" in axes[0].get_title() and "fewer iterations" in axes[1].get_title()
+    # Both paths swing across (cell 14): the title names the two shrink factors, not a "zig-zag vs run along".
+    title = axes[0].get_title()
+    assert "both swing" in title and f"{r.momentum_across_shrink:.3f}" in title and f"{r.gd_across_shrink:.3f}" in title
+    assert "fewer iterations" in axes[1].get_title()
     np.testing.assert_allclose(drawn.lines["gd path"].get_xydata(), r.gd_path)
     np.testing.assert_allclose(drawn.lines["momentum path"].get_xydata(), r.momentum_path)
     np.testing.assert_allclose(drawn.lines["momentum"].get_ydata(), r.momentum_excess)
@@ -93,6 +96,9 @@ def test_schedules_figure():
     assert len(drawn.lines["α_k"]) == 4 and len(drawn.lines["ε_k/ε_1"]) == 2
     assert all(line.axes is axes[2] for line in drawn.lines["α_k"] + drawn.lines["ε_k/ε_1"])
     assert "same final α" in fig.get_suptitle().lower() and axes[2].get_legend() is not None
+    fig.canvas.draw()
+    for ax in axes:  # below the axes: the legends hide no curve (the ramps' early part in particular)
+        assert ax.get_legend().get_window_extent().y1 <= ax.get_window_extent().y0
     _close(fig)
 
 
@@ -115,6 +121,13 @@ def test_noisy_gradients_figure():
     assert len(drawn.lines["same ε"]) == 2 and len(drawn.lines["same ε/(1 − α)"]) == 4
     np.testing.assert_allclose(drawn.lines["same ε"][1].get_ydata(), r.excess[:, 1])
     assert "same ε" in axes[0].get_title() and axes[1].get_legend() is not None
+    # The large-step group and the noise-free controls are drawn too; a diverged setting is named.
+    assert len(axes) == 3 and "large" in axes[2].get_title()
+    assert len(drawn.lines["large ε/(1 − α)"]) == int(np.sum(~r.diverged[-2:]))
+    labels = [t.get_text() for t in axes[2].get_legend().get_texts()]
+    assert any("diverged" in t for t in labels) == bool(r.diverged[-2])
+    assert len(drawn.lines["noise-free"]) == int(np.sum(~r.diverged))
+    assert all(line.get_linestyle() == "--" for line in drawn.lines["noise-free"])
     _close(fig)
 
 

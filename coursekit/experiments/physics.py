@@ -710,7 +710,7 @@ def _fine_motion(problem, theta0, velocity0, drag: str, coefficient, times, subs
 def surface_paths(*, coefficient: float = 1.0, step: float = 0.005, time: float = 60.0,
                   condition_number: float = 4.0, theta0=(-2.5, 1.5),
                   velocity0=(0.0, 0.0), record_every: int = 8,
-                  fit_from: float = 10.0) -> SurfacePathsResult:
+                  fit_from: float | None = None) -> SurfacePathsResult:
     """The same particle under each drag with the same coefficient c (claims C17, C18).
 
     RK4 with time step h for viscous and turbulent drag, semi-implicit Euler
@@ -718,11 +718,14 @@ def surface_paths(*, coefficient: float = 1.0, step: float = 0.005, time: float 
     Viscous drag settles at θ* (its amplitude falls like e^{−ct/2} when
     c < 2√λ for every λ), turbulent drag still circles it at time T (its
     amplitude falls like 1/t), dry friction stops inside ‖∇J‖ ≤ c, short of θ*.
+    Both decay laws are fitted over t ≥ ``fit_from`` (default T/6), once the
+    first swings are over.
     """
     c = check_scalar("coefficient", coefficient, 0.0, low_open=True)
     h = check_scalar("step", step, 0.0, 0.1, low_open=True)
     T = check_scalar("time", time, 0.0, low_open=True)
     record_every = check_int("record_every", record_every, low=1)
+    fit_from = T / 6.0 if fit_from is None else fit_from
     fit_from = check_scalar("fit_from", fit_from, 0.0, T, low_open=True, high_open=True)
     problem = surface(condition_number)
     theta0 = _vector("theta0", theta0, 2)

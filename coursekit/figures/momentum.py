@@ -108,7 +108,9 @@ def canyon_figure(result: CanyonRace) -> Drawn:
     paths[m_label].line.set(linewidth=2.0, markersize=3.0, zorder=4)
     axes[0].set_xlabel("θ₁ (along the canyon)")
     axes[0].set_ylabel("θ₂ (across)")
-    axes[0].set_title(f"Canyon κ = {result.problem.condition_number:g}: GD zig-zags across, momentum runs along")
+    axes[0].set_title(f"Canyon κ = {result.problem.condition_number:g}: both swing across; momentum's swings "
+                      f"die {result.momentum_across_shrink:.3f}/step vs {result.gd_across_shrink:.3f}",
+                      fontsize="medium")
     axes[0].legend(fontsize="x-small", loc="lower right", framealpha=0.9)
     gd, momentum = learning_curves(
         result.steps, np.stack([result.gd_excess, result.momentum_excess], axis=1),
@@ -232,9 +234,10 @@ def schedules_figure(result: MomentumSchedules) -> Drawn:
         j = result.index(shrink=False, final_momentum=a, ramped=False)
         axes[0].axhline(result.floor_theory[j], color=colour[a], linestyle=":", linewidth=1.0)
     axes[0].set_ylabel(f"J(θ_k) − J* (mean of {result.repeats} runs)")
-    axes[0].legend(fontsize="x-small", framealpha=0.9, loc="lower left", title="dotted: closed-form floor",
-                   title_fontsize="x-small")
-    axes[1].legend(fontsize="x-small", framealpha=0.9, loc="lower left")
+    # Below the axes: inside, the legend would hide the ramps' early curves.
+    axes[0].legend(fontsize="x-small", framealpha=0.9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+                   title="dotted: closed-form floor", title_fontsize="x-small")
+    axes[1].legend(fontsize="x-small", framealpha=0.9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     k = np.maximum(result.steps, 1)
     # Only the distinct schedules: several settings share their α or their ε schedule.
     curves = {}
@@ -255,8 +258,9 @@ def schedules_figure(result: MomentumSchedules) -> Drawn:
     axes[2].set_title(f"The schedules (eq. 8.14, τ = {result.tau})", fontsize="medium")
     axes[2].set_ylim(-0.05, 1.1)
     axes[2].grid(True, alpha=0.3)
-    axes[2].legend(fontsize="x-small", framealpha=0.9, loc="center right")
-    fig.suptitle("Same final α: the ramp changes little; a larger final α raises the floor", fontsize="medium")
+    axes[2].legend(fontsize="x-small", framealpha=0.9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+    fig.suptitle(f"Same final α: a ramp changes the loss at k = {int(result.steps[-1])} far less than shrinking ε; "
+                 "a larger final α raises the floor", fontsize="medium")
     return Drawn(fig, tuple(axes), {"excess": tuple(excess),
                                     **{name: tuple(lines) for name, lines in drawn.items()}})
 
@@ -292,27 +296,38 @@ def roots_figure(result: RootCases) -> Drawn:
 
 
 def noisy_gradients_figure(result: NoisyGradients) -> Drawn:
-    """Mean J − J* with noisy gradients: same ε (left), same ε/(1 − α) (right).
+    """Mean J − J* with noisy gradients: same ε, same ε/(1 − α), large ε/(1 − α) (one panel each).
 
-    Dotted: the closed-form floor of each setting. Diverged and large-step
-    settings are left out. Lines: ``"same ε"`` and ``"same ε/(1 − α)"``, one
-    tuple each, in the order of ``result.labels``.
+    Solid: with noise; dashed: the same setting without noise (σ = 0, the
+    deterministic part); dotted: the closed-form floor. A diverged setting
+    is named in the legend, not drawn. Lines: ``"same ε"``, ``"same ε/(1 − α)"``
+    and ``"large ε/(1 − α)"`` (the noisy curves of the stable settings, in the
+    order of ``result.labels``), and ``"noise-free"`` (all dashed curves).
     """
     check_instance("result", result, NoisyGradients)
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained", sharey=True)
-    drawn = {}
-    for ax, group in zip(axes, ("same ε", "same ε/(1 − α)")):
+    fig, axes = plt.subplots(1, 3, figsize=(14.0, 4.4), layout="constrained", sharey=True)
+    drawn, clean = {}, []
+    for ax, group in zip(axes, ("same ε", "same ε/(1 − α)", "large ε/(1 − α)")):
         members = [j for j, g in enumerate(result.groups) if g == group]
-        colors = [PALETTE[j % len(PALETTE)] for j in range(len(members))]
-        curves = learning_curves(
-            result.steps, result.excess[:, members],
-            [f"{result.labels[j].split(': ')[1]}, ε = {result.lr[j]:g}" for j in members],
-            ax=ax, colors=colors, ylabel=f"J(θ_k) − J* (mean of {result.repeats} runs)")
-        drawn[group] = tuple(curves.lines.values())
-        for j, colour in zip(members, colors):
+        lines = []
+        for c, j in enumerate(members):
+            colour = PALETTE[c % len(PALETTE)]
+            name = f"{result.labels[j].split(': ')[1]}, ε = {result.lr[j]:g}"
+            if result.diverged[j]:
+                ax.plot([], [], color=colour, marker="x", linestyle="none", label=f"{name}: diverged")
+                continue
+            lines += ax.plot(result.steps, result.excess[:, j], color=colour, linewidth=1.4, label=name)
+            clean += ax.plot(result.steps, result.noise_free[:, j], color=colour, linestyle="--", linewidth=1.0)
             ax.axhline(result.floor_theory[j], color=colour, linestyle=":", linewidth=1.2)
-        ax.set_title(f"{group}: floors {'differ' if group == 'same ε' else 'agree'} "
-                     "(dotted: closed form)", fontsize="medium")
-        ax.legend(fontsize="x-small", framealpha=0.9, loc="upper right")
-    return Drawn(fig, tuple(axes), drawn)
+        drawn[group] = tuple(lines)
+        ax.set_yscale("log")
+        ax.set_ylim(1e-4, 30.0)  # the noise-free curves go on falling below: the floors are the point
+        ax.set_xlabel("iteration k")
+        ax.grid(True, alpha=0.3)
+        ax.set_title(group, fontsize="medium")
+        ax.legend(fontsize="x-small", framealpha=0.9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+    axes[0].set_ylabel(f"J(θ_k) − J* (mean of {result.repeats} runs)")
+    fig.suptitle("Solid: with noise; dashed: the same setting without noise; dotted: closed-form floor",
+                 fontsize="medium")
+    return Drawn(fig, tuple(axes), {**drawn, "noise-free": tuple(clean)})

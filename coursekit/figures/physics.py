@@ -135,14 +135,16 @@ def phase_portraits(result) -> Drawn:
         for j in range(theta.shape[1]):
             curves += ax.plot(theta[:, j], velocity[:, j], styles[j % 3], color=DRAG_COLORS[drag],
                               linewidth=1.2, label=f"θ₀ = {result.theta0[j]:g}")
+            # End points above the star of θ*, so that a stop next to θ* stays visible.
             ax.plot(theta[-1, j], velocity[-1, j], "o", color=DRAG_COLORS[drag], markeredgecolor="black",
-                    markersize=5, label="_nolegend_")
+                    markersize=5, label="_nolegend_", zorder=5)
         lines[drag] = tuple(curves)
         if drag == "dry":
             (lines["dry band"],) = ax.plot([-result.band, result.band], [0.0, 0.0], color=PALETTE[4],
                                            linewidth=6, alpha=0.6, solid_capstyle="butt",
                                            label=f"|θ| ≤ c/λ = {result.band:g}")
-        ax.plot(0.0, 0.0, "*", color=PALETTE[7], markeredgecolor="black", markersize=12, label="θ* at rest")
+        ax.plot(0.0, 0.0, "*", color=PALETTE[7], markeredgecolor="black", markersize=10, alpha=0.7,
+                label="θ* at rest", zorder=4)
         ax.set_title(titles[drag], fontsize="medium")
         ax.set_xlabel("position θ")
         ax.set_ylabel("velocity v")

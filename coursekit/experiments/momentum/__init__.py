@@ -14,8 +14,12 @@ One module per idea (:mod:`.update`, :mod:`.canyon`, :mod:`.rates`,
   2 × 2 iteration, with the paths they produce.
 - :func:`momentum_schedules`: α ramps against constant α at the same final
   α, and both against shrinking ε, on a noisy problem (claim C14).
+- :func:`schedule_robustness`: the same comparison over problem seeds and
+  budgets, with the noise-free residual as the control.
 - :func:`noisy_gradients`: momentum against SGD with noisy gradients, at the
   same ε and at the same effective step ε/(1 − α).
+- :func:`tuned_noisy_gradients`: the best SGD against the best momentum on a
+  shared grid, per noise level and budget.
 
 Every function runs on :func:`coursekit.runner.run` (batched over the
 settings) and returns a frozen dataclass with the arrays to plot and the
@@ -23,7 +27,7 @@ measured numbers. The keyword defaults are the settings the lecture runs.
 """
 
 from .canyon import CanyonRace, canyon_race
-from .noise import NoisyGradients, noisy_gradients
+from .noise import NoisyGradients, TunedNoisyGradients, noisy_gradients, tuned_noisy_gradients
 from .rates import (
     DampingModes,
     MeasuredRates,
@@ -34,7 +38,7 @@ from .rates import (
     rate_map,
     root_cases,
 )
-from .schedules import MomentumSchedules, momentum_schedules
+from .schedules import MomentumSchedules, ScheduleRobustness, momentum_schedules, schedule_robustness
 from .update import FirstSteps, TerminalVelocity, first_steps, terminal_velocity
 
 __all__ = [
@@ -46,7 +50,9 @@ __all__ = [
     "NoisyGradients",
     "RateMap",
     "RootCases",
+    "ScheduleRobustness",
     "TerminalVelocity",
+    "TunedNoisyGradients",
     "canyon_race",
     "damping_modes",
     "first_steps",
@@ -55,5 +61,7 @@ __all__ = [
     "noisy_gradients",
     "rate_map",
     "root_cases",
+    "schedule_robustness",
     "terminal_velocity",
+    "tuned_noisy_gradients",
 ]

@@ -15,7 +15,9 @@ from ._common import _closed_form_floor, _noisy_problem
 
 __all__ = [
     "NoisyGradients",
+    "TunedNoisyGradients",
     "noisy_gradients",
+    "tuned_noisy_gradients",
 ]
 
 
@@ -143,3 +145,127 @@ def noisy_gradients(lr: float = 0.05, momentum: float = 0.9, matched_momenta=(0.
         L=problem.L,
         repeats=repeats,
     )
+
+
+# --------------------------------------------------------------------------
+# Both tuned: the best SGD against the best momentum, per noise level and budget
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TunedNoisyGradients:
+    """SGD (α = 0) and momentum (α > 0), each at its best (ε, α) on a shared grid.
+
+    noises : (N,) σ;  budgets : (B,) K;  effective_step, lr, momenta : (S,) the grid
+    loss : (N, B, S)            tuning runs: J − J*, mean of the last 10% of the first K steps
+                                (mean over repeats); inf where the run diverged
+    best_sgd, best_momentum : (N, B) int   the grid index of the best of each
+    final, final_se : (N, B, 2)  the two picks rerun on fresh noise (``check_repeats`` runs):
+                                 J − J* at K as above, mean and s.e.; [..., 0] SGD, [..., 1] momentum
+    """
+
+    noises: np.ndarray
+    budgets: np.ndarray
+    effective_step: np.ndarray
+    lr: np.ndarray
+    momenta: np.ndarray
+    loss: np.ndarray
+    best_sgd: np.ndarray
+    best_momentum: np.ndarray
+    final: np.ndarray
+    final_se: np.ndarray
+    L: float
+    repeats: int
+    check_repeats: int
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """(N, B): best SGD's loss / best momentum's loss on fresh noise (> 1: momentum wins)."""
+        return self.final[..., 0] / self.final[..., 1]
+
+    @property
+    def ratio_se(self) -> np.ndarray:
+        """(N, B): standard error of :attr:`ratio` (independent runs, first-order propagation)."""
+        return self.ratio * np.hypot(*(self.final_se[..., c] / self.final[..., c] for c in (0, 1)))
+
+    def table(self) -> str:
+        """One row per (σ, K): the best SGD and the best momentum, and their ratio."""
+        lines = [f"{'σ':>5}  {'K':>5}  {'best SGD: ε':>12}  {'J − J* (± s.e.)':>21}  "
+                 f"{'best momentum: ε, α, ε/(1−α)':>29}  {'J − J* (± s.e.)':>21}  SGD / momentum"]
+        for n, sigma in enumerate(self.noises):
+            for b, budget in enumerate(self.budgets):
+                i, j = self.best_sgd[n, b], self.best_momentum[n, b]
+                lines.append(f"{sigma:>5g}  {int(budget):>5}  {self.lr[i]:>12.3f}  "
+                             f"{self.final[n, b, 0]:>9.3e} (± {self.final_se[n, b, 0]:.1e})  "
+                             f"{self.lr[j]:>12.4f}, {self.momenta[j]:.2f}, {self.effective_step[j]:>7.3f}  "
+                             f"{self.final[n, b, 1]:>9.3e} (± {self.final_se[n, b, 1]:.1e})  "
+                             f"{self.ratio[n, b]:.2f} ± {self.ratio_se[n, b]:.2f}")
+        return "\n".join(lines)
+
+
+def tuned_noisy_gradients(noises=(0.3, 0.003), budgets=(100, 300, 1000), effective_steps=None,
+                          momenta=(0.0, 0.5, 0.9, 0.99), dim: int = 20, condition_number: float = 100.0,
+                          batch_size: int = 1, repeats: int = 16, check_repeats: int = 64,
+                          seed: int = 1) -> TunedNoisyGradients:
+    """SGD against momentum with noisy gradients, both tuned (Kidambi et al., 2018, compare tuned SGD).
+
+    The grid: effective steps ε/(1 − α) (default geomspace(0.005, 3.8, 24))
+    times ``momenta``, kept where heavy ball is stable on the noise-free
+    problem (ε L < 2 + 2α, section 4). Each (σ, K) picks, for SGD (α = 0) and
+    for momentum (α > 0), the grid point of lowest loss at K on ``repeats``
+    tuning runs; the two picks then rerun on fresh noise (``check_repeats``
+    runs), so that the lucky draws of the tuning runs do not enter the
+    comparison. The quadratic of section 5; with isotropic additive noise, run in
+    its eigenbasis from Qᵀ(θ_0 − θ*) (the same law).
+    """
+    noises = check_interval("noises", noises, 0.0, low_open=True)
+    budgets = np.asarray([check_int("budget", b, low=10) for b in budgets])
+    alphas = check_interval("momenta", momenta, 0.0, 1.0, high_open=True)
+    if not np.any(alphas == 0.0) or not np.any(alphas > 0.0):
+        raise ValueError("momenta must contain 0 (SGD) and at least one α > 0")
+    effective = (np.geomspace(0.005, 3.8, 24) if effective_steps is None
+                 else check_interval("effective_steps", effective_steps, 0.0, low_open=True))
+    repeats = check_int("repeats", repeats, low=2)
+    check_repeats = check_int("check_repeats", check_repeats, low=2)
+    rotated, _ = _noisy_problem(dim, condition_number, float(noises[0]), seed)
+    theta0 = (np.full(rotated.dim, 1.0) - rotated.minimizer) @ rotated.rotation
+    grid_step, grid_alpha = (a.ravel() for a in np.meshgrid(effective, alphas))
+    stable = grid_step * (1.0 - grid_alpha) * rotated.L < 0.999 * (2.0 + 2.0 * grid_alpha)
+    grid_step, grid_alpha = grid_step[stable], grid_alpha[stable]
+    lrs = grid_step * (1.0 - grid_alpha)
+    steps, every = int(budgets.max()), 10
+    rng = np.random.default_rng(seed)
+
+    def losses(problem, lr, alpha, runs):
+        """(B, S) mean and s.e. over runs of J − J* in the last 10% of each budget; inf if diverged."""
+        result = run(problem, momentum_optimizer(lr, alpha), theta0, steps, batch_size=batch_size, rng=rng,
+                     repeats=runs, record_every=every)
+        excess = result.loss - problem.min_loss  # (R, runs, S)
+        diverged = np.any(result.diverged, axis=0)
+        windows = [(result.steps > 0.9 * k) & (result.steps <= k) for k in budgets]
+        with np.errstate(invalid="ignore"):
+            per_run = np.stack([excess[w].mean(axis=0) for w in windows])  # (B, runs, S)
+        return (np.where(diverged, np.inf, per_run.mean(axis=1)),
+                np.where(diverged, np.inf, per_run.std(axis=1, ddof=1) / np.sqrt(runs)))
+
+    sgd = grid_alpha == 0.0
+    loss = np.empty((noises.size, budgets.size, lrs.size))
+    best_sgd = np.empty((noises.size, budgets.size), dtype=int)
+    best_momentum = np.empty_like(best_sgd)
+    final = np.empty((noises.size, budgets.size, 2))
+    final_se = np.empty_like(final)
+    for n, sigma in enumerate(noises):
+        problem = Quadratic(rotated.eigenvalues, noise=float(sigma))
+        loss[n] = losses(problem, lrs, grid_alpha, repeats)[0]
+        best_sgd[n] = np.argmin(np.where(sgd, loss[n], np.inf), axis=-1)
+        best_momentum[n] = np.argmin(np.where(~sgd, loss[n], np.inf), axis=-1)
+        # Rerun the picks of every budget on fresh noise; keep budget b's own pair at budget b.
+        picks = np.concatenate([best_sgd[n], best_momentum[n]])
+        value, se = losses(problem, lrs[picks], grid_alpha[picks], check_repeats)
+        b = np.arange(budgets.size)
+        final[n] = np.stack([value[b, b], value[b, b + budgets.size]], axis=-1)
+        final_se[n] = np.stack([se[b, b], se[b, b + budgets.size]], axis=-1)
+    return TunedNoisyGradients(noises=noises, budgets=budgets, effective_step=grid_step, lr=lrs,
+                               momenta=grid_alpha, loss=loss, best_sgd=best_sgd, best_momentum=best_momentum,
+                               final=final, final_se=final_se, L=rotated.L, repeats=repeats,
+                               check_repeats=check_repeats)
