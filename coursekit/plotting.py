@@ -355,7 +355,8 @@ def contour_paths(
     """Optimizer paths θ_0, θ_1, ... drawn over the contour lines of a 2-D cost J.
 
     The picture of Figure 8.5 (section 8.3.2): on a long narrow valley,
-    gradient descent zig-zags across it while momentum travels along it.
+    both methods swing across it, and momentum's swings die out faster
+    while it moves along the floor.
     Each path is a line through its iterates (small dots when ``markers``),
     its start θ_0 is a square, its last finite iterate a circle, and the
     minimizer θ* is a star when the problem knows it. Equal aspect is not

@@ -36,7 +36,7 @@ class ReadmeImage:
 
 IMAGES = (
     ReadmeImage("canyon.png", "04_momentum.ipynb", "momentum_figures.canyon_figure(",
-                "Lecture 04: gradient descent zig-zags across the canyon of Figure 8.5, momentum runs along it."),
+                "Lecture 04: both methods swing across the canyon of Figure 8.5; momentum's swings die out faster."),
     ReadmeImage("rate_map.png", "04_momentum.ipynb", "momentum_figures.rate_map_figure(",
                 "Lecture 04: the rate of the heavy ball over ε·L and α for κ = 100, with its optimum."),
     ReadmeImage("initialization.png", "07_parameter_initialization.ipynb",
