@@ -153,6 +153,9 @@ def test_inputs_are_not_mutated():
     (lambda: experiments.small_step_limit(products=()), ValueError, "products must be a non-empty 1-D"),
     (lambda: experiments.drag_coefficient_sweep(coefficients=()), ValueError,
      "coefficients must be a non-empty 1-D"),
+    (lambda: experiments.drag_coefficient_sweep(coefficients=(1.0, 631.0)), ValueError,
+     r"coefficients \* step must stay below 2.785 .*got c = 631 with step = 0.005"),
+    (lambda: experiments.drag_coefficient_sweep(later=50.0), ValueError, r"later must be in \(60, inf\)"),
     (lambda: experiments.surface_paths(fit_from=60.0), ValueError, r"fit_from must be in \(0, 60\)"),
     (lambda: experiments.critical_damping(step_frequency=(0.6,)), ValueError,
      r"step_frequency must be in \(0, 0.5\], got"),
@@ -175,7 +178,13 @@ def test_drag_coefficient_sweep_against_the_closed_forms():
     np.testing.assert_allclose(result.distance["viscous"], np.linalg.norm(exact, axis=-1), rtol=1e-6)
     # Dry friction with c = 10 > ‖∇J(θ_0)‖ ≈ 6.5 never moves the particle.
     assert result.distance["dry"][-1] == pytest.approx(np.linalg.norm(start), abs=1e-15)
-    assert result.best_coefficient["dry"] == 0.5 and result.best_distance["dry"] == result.distance["dry"][0]
+    # The swing size A = √(‖v‖² + Σλ_iθ_i²) of the exact viscous motion, and the ranking by A.
+    velocity = (start * s1 * s2 * (np.exp(s1 * 5.0) - np.exp(s2 * 5.0)) / (s2 - s1)).real
+    np.testing.assert_allclose(result.amplitude["viscous"],
+                               np.sqrt(np.sum(velocity ** 2 + lam * exact ** 2, axis=-1)), rtol=1e-6)
+    assert result.amplitude["dry"][-1] == pytest.approx(np.sqrt(np.sum(lam * start ** 2)), abs=1e-14)
+    assert result.best_amplitude["dry"] == result.amplitude["dry"].min()
+    assert result.best_coefficient["dry"] == result.coefficients[np.argmin(result.amplitude["dry"])]
 
 
 def test_phase_portraits_rest_points_and_the_path_gap():

@@ -78,6 +78,10 @@ def test_phase_portraits_figure():
             np.testing.assert_allclose(line.get_xdata(), result.theta[drag][:, j])
             np.testing.assert_allclose(line.get_ydata(), result.velocity[drag][:, j])
     assert list(drawn.lines["dry band"].get_xdata()) == [-result.band, result.band]
+    # The dry panel zooms on the rest points, so that stopping short of θ* is readable.
+    (inset,) = axes[2].child_axes
+    assert "zoom" in inset.get_title() and inset.get_xlim()[1] <= 0.5
+    assert np.all(np.abs(result.theta["dry"][-1]) < inset.get_xlim()[1])
     assert fig.get_suptitle()
     plt.close(fig)
 

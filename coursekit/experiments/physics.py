@@ -22,7 +22,7 @@ that the claim tests assert:
 - :func:`surface_paths` (C17, C18): the three drags on a 2-D quadratic from
   the same start; viscous drag settles at the minimum.
 - :func:`drag_coefficient_sweep` (C18, in part): every drag law over one
-  grid of c; viscous drag wins near critical damping, not for every c.
+  grid of c, ranked by the swing size √(2E); viscous drag wins near critical damping, not for every c.
 - :func:`phase_portraits`: position against velocity for each drag.
 
 All the dynamics come from :mod:`coursekit.physics`; there is no randomness.
@@ -760,52 +760,82 @@ def surface_paths(*, coefficient: float = 1.0, step: float = 0.005, time: float 
 
 @dataclass(frozen=True)
 class DragSweepResult:
-    """Distance to θ* at time T for each drag law and each coefficient c.
+    """Swing size and distance to θ* at time T for each drag law and each coefficient c.
 
     coefficients : (C,)                 the values of c tried (the same grid for every law)
-    distance : dict drag -> (C,)        ‖θ(T) − θ*‖
-    best_coefficient : dict drag -> float   the c of the smallest distance on the grid
-    best_distance : dict drag -> float
-    time, step : float; condition_number : float
+    amplitude : dict drag -> (C,)       A(T) = √(2E), E = ½‖v‖² + J(θ): the size of the swings
+                                        at T (smooth in c; the distance oscillates within it)
+    amplitude_later : dict drag -> (C,) A at the later time ``later``
+    distance : dict drag -> (C,)        ‖θ(T) − θ*‖ (one instant of a swing: ≤ A/√λ_min)
+    best_coefficient : dict drag -> float   the c of the smallest A(T) on the grid
+    best_amplitude : dict drag -> float
+    time, later, step : float; condition_number : float
     """
 
     coefficients: np.ndarray
+    amplitude: dict
+    amplitude_later: dict
     distance: dict
     best_coefficient: dict
-    best_distance: dict
+    best_amplitude: dict
     time: float
+    later: float
     step: float
     condition_number: float
 
 
+# RK4 on v' = −c v is stable only while c h ≤ 2.785 (the real-axis end of its
+# stability region); past it the viscous runs overflow to NaN.
+_RK4_REAL_STABILITY = 2.785
+
+
 def drag_coefficient_sweep(coefficients=(0.01, 0.03, 0.1, 0.3, 1.0, 2.0, 3.0, 10.0, 30.0, 100.0), *,
-                           time: float = 60.0, step: float = 0.005, condition_number: float = 4.0,
-                           theta0=(-2.5, 1.5)) -> DragSweepResult:
+                           time: float = 60.0, later: float = 80.0, step: float = 0.005,
+                           condition_number: float = 4.0, theta0=(-2.5, 1.5)) -> DragSweepResult:
     """Each drag law with each c on one grid, from rest at θ_0 (claim C18, in part).
 
     c has different units in each law (1/time, 1/length, length/time²), so
     comparing the laws at one c is not fair: each law gets every c of the
     grid, all coefficients in one batch (RK4 for the smooth drags,
-    semi-implicit Euler for dry friction, time step h). At a finite time T,
-    viscous drag far from critical damping can lose: heavily overdamped, it
-    creeps towards θ* at the rate λ/c only.
+    semi-implicit Euler for dry friction, time step h). The laws are ranked
+    by the swing size A(T) = √(2E), not by the distance at one instant, which
+    oscillates within the swing. At a finite time, viscous drag far from
+    critical damping can lose: heavily overdamped, it creeps towards θ* at
+    the rate λ/c only. A is also returned at ``later`` > T, to show whether a
+    ranking at T lasts.
     """
     cs = _positive_tuple("coefficients", coefficients)
     T = check_scalar("time", time, 0.0, low_open=True)
+    later = check_scalar("later", later, T, low_open=True)
     h = check_scalar("step", step, 0.0, 0.1, low_open=True)
+    if cs.max() * h >= _RK4_REAL_STABILITY:
+        raise ValueError(
+            f"coefficients * step must stay below {_RK4_REAL_STABILITY} (RK4 is unstable on viscous drag "
+            f"past it), got c = {cs.max():g} with step = {h:g}: take a smaller step"
+        )
     problem = surface(condition_number)
+    lam = problem.eigenvalues
     theta0 = _vector("theta0", theta0, 2)
-    n = int(np.ceil(T / h))
-    distance = {}
+    n, n_later = int(np.ceil(T / h)), int(np.ceil((later - T) / h))
+
+    def swing(theta, velocity):  # √(2E), E = ½‖v‖² + ½ Σ λ_i θ_i²
+        return np.sqrt(np.sum(velocity ** 2, -1) + np.sum(lam * theta ** 2, -1))
+
+    distance, amplitude, amplitude_later = {}, {}, {}
     for drag in LECTURE_DRAGS:
-        end = _fine_motion(problem, theta0, np.zeros(2), drag, cs, [0.0, n * h], n).final_theta
-        distance[drag] = np.linalg.norm(end, axis=-1)
-    best = {drag: int(np.argmin(d)) for drag, d in distance.items()}
+        path = _fine_motion(problem, theta0, np.zeros(2), drag, cs, [0.0, n * h], n)
+        theta, velocity = path.final_theta, path.velocity[-1]
+        distance[drag] = np.linalg.norm(theta, axis=-1)
+        amplitude[drag] = swing(theta, velocity)
+        # Continue the same motion from its state at T to the later time.
+        path = _fine_motion(problem, theta, velocity, drag, cs, [0.0, n_later * h], n_later)
+        amplitude_later[drag] = swing(path.final_theta, path.velocity[-1])
+    best = {drag: int(np.argmin(a)) for drag, a in amplitude.items()}
     return DragSweepResult(
-        coefficients=cs, distance=distance,
+        coefficients=cs, amplitude=amplitude, amplitude_later=amplitude_later, distance=distance,
         best_coefficient={drag: float(cs[i]) for drag, i in best.items()},
-        best_distance={drag: float(distance[drag][i]) for drag, i in best.items()},
-        time=n * h, step=h, condition_number=float(condition_number),
+        best_amplitude={drag: float(amplitude[drag][i]) for drag, i in best.items()},
+        time=n * h, later=(n + n_later) * h, step=h, condition_number=float(condition_number),
     )
 
 

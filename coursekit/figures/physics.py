@@ -150,10 +150,35 @@ def phase_portraits(result) -> Drawn:
         ax.set_ylabel("velocity v")
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="x-small", loc="lower left")
+        if drag == "dry":
+            _dry_inset(ax, result, theta, velocity, styles)
     fig.suptitle(f"Phase portraits on J = λθ²/2 (λ = {result.curvature:g}, c = {result.coefficient:g}, "
                  f"t ≤ {result.times[-1]:g}): viscous settles at θ*, turbulent is still circling, "
                  "dry stops in the band")
     return Drawn(fig, tuple(axes), lines)
+
+
+def _dry_inset(ax, result, theta, velocity, styles) -> None:
+    """Zoom on |θ| ≤ 0.4 so the rest points stay apart from θ* (stops short of θ*)."""
+    half = max(0.4, 1.3 * float(np.max(np.abs(theta[-1]))))
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.6 * (high - low))  # room above the spirals for the zoom
+    inset = ax.inset_axes([0.5, 0.6, 0.47, 0.28])
+    rank = np.argsort(np.argsort(theta[-1]))  # labels of neighbouring stops alternate above/below
+    for j in range(theta.shape[1]):
+        inset.plot(theta[:, j], velocity[:, j], styles[j % 3], color=DRAG_COLORS["dry"], linewidth=1.0)
+        inset.plot(theta[-1, j], velocity[-1, j], "o", color=DRAG_COLORS["dry"], markeredgecolor="black",
+                   markersize=5, zorder=5)
+        inset.annotate(f"{theta[-1, j]:+.1f}", (theta[-1, j], velocity[-1, j]), textcoords="offset points",
+                       xytext=(0, 7 if rank[j] % 2 == 0 else -12), ha="center", fontsize="x-small")
+    inset.plot([-result.band, result.band], [0.0, 0.0], color=PALETTE[4], linewidth=6, alpha=0.6,
+               solid_capstyle="butt")
+    inset.plot(0.0, 0.0, "*", color=PALETTE[7], markeredgecolor="black", markersize=10, alpha=0.7, zorder=4)
+    inset.set_xlim(-half, half)
+    inset.set_ylim(-0.3 * half, 0.3 * half)
+    inset.set_title(f"zoom on |θ| ≤ {half:.1f}: rest points, band and θ*", fontsize="x-small")
+    inset.tick_params(labelsize="x-small")
+    inset.grid(True, alpha=0.3)
 
 
 def drag_paths(result) -> Drawn:
