@@ -187,3 +187,23 @@ def test_tuned_noisy_gradients_picks_the_best_of_each_kind():
     assert r.final.shape == (1, 2, 2) and np.all(r.ratio_se > 0) and len(r.table().splitlines()) == 3
     with pytest.raises(ValueError, match="must contain 0"):
         M.tuned_noisy_gradients(momenta=(0.5, 0.9))
+
+
+def test_alpha_decay_schedules_and_shapes():
+    r = M.alpha_decay(momenta=(0.9,), steps=200, tau=100, repeats=3, dim=5)
+    assert r.labels == ("constant ε, constant α = 0.9", "ε → 1% of ε, constant α = 0.9", "constant ε, α 0.9 → 0")
+    np.testing.assert_allclose(r.final_effective_step, [0.5, 0.005, 0.05])
+    assert r.final.shape == r.final_se.shape == (3,) and np.all(r.final > 0) and np.all(r.final_se > 0)
+    value, se = r.ratio(0, 1)
+    assert value == pytest.approx(r.final[0] / r.final[1]) and se > 0
+    assert "final ε/(1 − α)" in r.table()
+
+
+def test_tuned_gain_over_seeds_repeats_the_tuning_per_seed():
+    kwargs = dict(budgets=(50,), effective_steps=(0.05, 0.5, 2.5), momenta=(0.0, 0.9), repeats=2,
+                  check_repeats=2, dim=4)
+    g = M.tuned_gain_over_seeds(seeds=(1, 2), **kwargs)
+    assert g.ratio.shape == g.ratio_se.shape == g.momentum_step.shape == (2, 1)
+    one = M.tuned_noisy_gradients(noises=(0.003,), seed=2, **kwargs)
+    assert g.ratio[1, 0] == pytest.approx(one.ratio[0, 0])
+    assert g.sgd_step[1, 0] == one.lr[one.best_sgd[0, 0]]

@@ -94,7 +94,11 @@ def test_schedules_figure():
     assert excess[1].get_linestyle() == "--" and excess[0].get_linestyle() == "-"  # ramp dashed
     # Four distinct α schedules and two distinct ε schedules.
     assert len(drawn.lines["α_k"]) == 4 and len(drawn.lines["ε_k/ε_1"]) == 2
-    assert all(line.axes is axes[2] for line in drawn.lines["α_k"] + drawn.lines["ε_k/ε_1"])
+    assert all(line.axes is axes[2] for line in drawn.lines["α_k"])
+    # ε_k/ε_1 on a twin axis, where its constant 1 sits apart from α = 0.99.
+    lr_axis = drawn.lines["ε_k/ε_1"][0].axes
+    assert lr_axis is not axes[2] and lr_axis.bbox.bounds == axes[2].bbox.bounds
+    assert lr_axis.get_ylim()[1] > 2.0
     assert "same final α" in fig.get_suptitle().lower() and axes[2].get_legend() is not None
     fig.canvas.draw()
     for ax in axes:  # below the axes: the legends hide no curve (the ramps' early part in particular)

@@ -246,19 +246,26 @@ def schedules_figure(result: MomentumSchedules) -> Drawn:
                              ("ε_k/ε_1", result.lr_values[:, j] / result.lr_values[0, j])):
             curves.setdefault((name, values.tobytes()), (name, values, []))[2].append(str(j + 1))
     drawn = {"α_k": [], "ε_k/ε_1": []}
+    # ε_k/ε_1 on its own right-hand axis, scaled so that its constant 1 sits mid-height
+    # and does not hide the α = 0.99 line at the top.
+    lr_axis = axes[2].twinx()
+    lr_axis.set_ylim(-0.05, 2.2)
+    lr_axis.set_ylabel("ε_k/ε_1 (grey, right axis)")
     for name, values, members in curves.values():
         # α_k in the colour of its final α (solid: constant, dash-dot: ramp); ε_k in grey.
         ramp = values[0] != values[-1]
         style = dict(color=colour.get(float(values[-1]), "0.3"), linestyle="-." if ramp else "-") \
             if name == "α_k" else dict(color="0.35", linestyle="--" if values[-1] < values[0] else ":")
-        drawn[name] += axes[2].plot(k, values, linewidth=1.8, label=f"{name}: {values[0]:.2g} → {values[-1]:.2g}",
-                                    **style)
+        drawn[name] += (axes[2] if name == "α_k" else lr_axis).plot(
+            k, values, linewidth=1.8, label=f"{name}: {values[0]:.2g} → {values[-1]:.2g}", **style)
     axes[2].set_xlabel("iteration k")
-    axes[2].set_ylabel("α_k and ε_k/ε_1")
+    axes[2].set_ylabel("α_k (left axis)")
     axes[2].set_title(f"The schedules (eq. 8.14, τ = {result.tau})", fontsize="medium")
     axes[2].set_ylim(-0.05, 1.1)
     axes[2].grid(True, alpha=0.3)
-    axes[2].legend(fontsize="x-small", framealpha=0.9, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+    every = drawn["α_k"] + drawn["ε_k/ε_1"]
+    axes[2].legend(every, [line.get_label() for line in every], fontsize="x-small", framealpha=0.9,
+                   loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
     fig.suptitle(f"Same final α: a ramp changes the loss at k = {int(result.steps[-1])} far less than shrinking ε; "
                  "a larger final α raises the floor", fontsize="medium")
     return Drawn(fig, tuple(axes), {"excess": tuple(excess),

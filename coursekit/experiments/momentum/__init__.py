@@ -19,7 +19,9 @@ One module per idea (:mod:`.update`, :mod:`.canyon`, :mod:`.rates`,
 - :func:`noisy_gradients`: momentum against SGD with noisy gradients, at the
   same ε and at the same effective step ε/(1 − α).
 - :func:`tuned_noisy_gradients`: the best SGD against the best momentum on a
-  shared grid, per noise level and budget.
+  shared grid, per noise level and budget; :func:`tuned_gain_over_seeds`
+  repeats it over problem seeds.
+- :func:`alpha_decay`: lowering α at constant ε against shrinking ε.
 
 Every function runs on :func:`coursekit.runner.run` (batched over the
 settings) and returns a frozen dataclass with the arrays to plot and the
@@ -27,7 +29,14 @@ measured numbers. The keyword defaults are the settings the lecture runs.
 """
 
 from .canyon import CanyonRace, canyon_race
-from .noise import NoisyGradients, TunedNoisyGradients, noisy_gradients, tuned_noisy_gradients
+from .noise import (
+    NoisyGradients,
+    TunedGainOverSeeds,
+    TunedNoisyGradients,
+    noisy_gradients,
+    tuned_gain_over_seeds,
+    tuned_noisy_gradients,
+)
 from .rates import (
     DampingModes,
     MeasuredRates,
@@ -38,10 +47,18 @@ from .rates import (
     rate_map,
     root_cases,
 )
-from .schedules import MomentumSchedules, ScheduleRobustness, momentum_schedules, schedule_robustness
+from .schedules import (
+    AlphaDecay,
+    MomentumSchedules,
+    ScheduleRobustness,
+    alpha_decay,
+    momentum_schedules,
+    schedule_robustness,
+)
 from .update import FirstSteps, TerminalVelocity, first_steps, terminal_velocity
 
 __all__ = [
+    "AlphaDecay",
     "CanyonRace",
     "DampingModes",
     "FirstSteps",
@@ -52,7 +69,9 @@ __all__ = [
     "RootCases",
     "ScheduleRobustness",
     "TerminalVelocity",
+    "TunedGainOverSeeds",
     "TunedNoisyGradients",
+    "alpha_decay",
     "canyon_race",
     "damping_modes",
     "first_steps",
@@ -63,5 +82,6 @@ __all__ = [
     "root_cases",
     "schedule_robustness",
     "terminal_velocity",
+    "tuned_gain_over_seeds",
     "tuned_noisy_gradients",
 ]

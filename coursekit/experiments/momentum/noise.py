@@ -15,8 +15,10 @@ from ._common import _closed_form_floor, _noisy_problem
 
 __all__ = [
     "NoisyGradients",
+    "TunedGainOverSeeds",
     "TunedNoisyGradients",
     "noisy_gradients",
+    "tuned_gain_over_seeds",
     "tuned_noisy_gradients",
 ]
 
@@ -209,7 +211,8 @@ def tuned_noisy_gradients(noises=(0.3, 0.003), budgets=(100, 300, 1000), effecti
                           seed: int = 1) -> TunedNoisyGradients:
     """SGD against momentum with noisy gradients, both tuned (Kidambi et al., 2018, compare tuned SGD).
 
-    The grid: effective steps ε/(1 − α) (default geomspace(0.005, 3.8, 24))
+    The grid: effective steps ε/(1 − α) (default geomspace(0.005, 3.8, 24) and
+    0.9, 0.95, 1 times 2/(L + μ), SGD's best deterministic step)
     times ``momenta``, kept where heavy ball is stable on the noise-free
     problem (ε L < 2 + 2α, section 4). Each (σ, K) picks, for SGD (α = 0) and
     for momentum (α > 0), the grid point of lowest loss at K on ``repeats``
@@ -223,11 +226,15 @@ def tuned_noisy_gradients(noises=(0.3, 0.003), budgets=(100, 300, 1000), effecti
     alphas = check_interval("momenta", momenta, 0.0, 1.0, high_open=True)
     if not np.any(alphas == 0.0) or not np.any(alphas > 0.0):
         raise ValueError("momenta must contain 0 (SGD) and at least one α > 0")
-    effective = (np.geomspace(0.005, 3.8, 24) if effective_steps is None
-                 else check_interval("effective_steps", effective_steps, 0.0, low_open=True))
     repeats = check_int("repeats", repeats, low=2)
     check_repeats = check_int("check_repeats", check_repeats, low=2)
     rotated, _ = _noisy_problem(dim, condition_number, float(noises[0]), seed)
+    # The default adds steps just below SGD's limit 2/L, up to its best deterministic step
+    # 2/(L + μ) (lecture 03): without them tuned SGD would be held back by the grid's gaps.
+    effective = (np.union1d(np.geomspace(0.005, 3.8, 24),
+                            np.array([0.9, 0.95, 1.0]) * 2.0 / (rotated.L + rotated.mu))
+                 if effective_steps is None
+                 else check_interval("effective_steps", effective_steps, 0.0, low_open=True))
     theta0 = (np.full(rotated.dim, 1.0) - rotated.minimizer) @ rotated.rotation
     grid_step, grid_alpha = (a.ravel() for a in np.meshgrid(effective, alphas))
     stable = grid_step * (1.0 - grid_alpha) * rotated.L < 0.999 * (2.0 + 2.0 * grid_alpha)
@@ -269,3 +276,44 @@ def tuned_noisy_gradients(noises=(0.3, 0.003), budgets=(100, 300, 1000), effecti
                                momenta=grid_alpha, loss=loss, best_sgd=best_sgd, best_momentum=best_momentum,
                                final=final, final_se=final_se, L=rotated.L, repeats=repeats,
                                check_repeats=check_repeats)
+
+
+@dataclass(frozen=True)
+class TunedGainOverSeeds:
+    """:func:`tuned_noisy_gradients` at one noise level, repeated over problem seeds.
+
+    seeds : (P,);  budgets : (B,)
+    ratio, ratio_se : (P, B)          best SGD's loss / best momentum's loss (fresh runs), its s.e.
+    momentum_step, sgd_step : (P, B)  the picked ε/(1 − α) of momentum and ε of SGD
+    """
+
+    seeds: np.ndarray
+    budgets: np.ndarray
+    noise: float
+    ratio: np.ndarray
+    ratio_se: np.ndarray
+    momentum_step: np.ndarray
+    sgd_step: np.ndarray
+    L: float
+
+
+def tuned_gain_over_seeds(seeds=(1, 2, 3, 4, 5), noise: float = 0.003, budgets=(100, 300),
+                          **kwargs) -> TunedGainOverSeeds:
+    """Both tuned (:func:`tuned_noisy_gradients`) on several problem seeds: how much the gain varies.
+
+    Each seed draws a new rotation, so a new initial error in the eigenbasis;
+    the grid and everything else are those of :func:`tuned_noisy_gradients`
+    (extra keyword arguments are passed on).
+    """
+    seeds = np.asarray([check_int("seed", s, low=0) for s in seeds])
+    runs = [tuned_noisy_gradients(noises=(noise,), budgets=budgets, seed=int(s), **kwargs) for s in seeds]
+    return TunedGainOverSeeds(
+        seeds=seeds,
+        budgets=runs[0].budgets,
+        noise=float(noise),
+        ratio=np.stack([r.ratio[0] for r in runs]),
+        ratio_se=np.stack([r.ratio_se[0] for r in runs]),
+        momentum_step=np.stack([r.effective_step[r.best_momentum[0]] for r in runs]),
+        sgd_step=np.stack([r.lr[r.best_sgd[0]] for r in runs]),
+        L=runs[0].L,
+    )

@@ -291,25 +291,27 @@ class RootCases:
         return "\n".join(lines)
 
 
-def root_cases(condition_number: float = 100.0, canyon_condition: float = 50.0, steps: int = 30) -> RootCases:
+def root_cases(condition_number: float = 100.0, canyon_condition: float | None = None, steps: int = 30) -> RootCases:
     """Real positive, real negative and complex roots of T(ε, α, λ) (module momentum_theory).
 
     The cases: Polyak's optimum for κ = ``condition_number`` in its flattest
     (ελ = ε*μ, double root +ρ*) and steepest direction (ε*L, double root −ρ*);
-    gradient descent (α = 0) at ε = 2/(L + μ) in the steep direction of the
-    canyon of section 3 (root 1 − εL < 0); an over-damped α = 0.1 and an
+    gradient descent (α = 0) at its optimum ε = 2/(L + μ) for κ =
+    ``canyon_condition`` (default: the same κ, so that the two optima are
+    compared on one problem) in its steepest direction (root 1 − εL < 0); an over-damped α = 0.1 and an
     under-damped α = 0.9 at ελ = 0.1. Each runs Algorithm 8.2 on one
     direction from x_0 = 1 (one batched run: only the product ελ matters).
     """
     kappa = check_scalar("condition_number", condition_number, 1.0, low_open=True)
-    canyon_kappa = check_scalar("canyon_condition", canyon_condition, 1.0, low_open=True)
+    canyon_kappa = kappa if canyon_condition is None else check_scalar("canyon_condition", canyon_condition, 1.0,
+                                                                        low_open=True)
     steps = check_int("steps", steps, low=2, high=10_000)
     lr, alpha, _ = theory.optimal_parameters(1.0, kappa)
     gd_lr = theory.gd_optimal_parameters(1.0, canyon_kappa)[0]
     labels = (
         f"Polyak κ = {kappa:g}, flattest direction",
         f"Polyak κ = {kappa:g}, steepest direction",
-        f"GD on the canyon κ = {canyon_kappa:g}, steep direction",
+        f"GD at its optimum κ = {canyon_kappa:g}, steepest",
         "over-damped, ελ = 0.1, α = 0.1",
         "under-damped, ελ = 0.1, α = 0.9",
     )

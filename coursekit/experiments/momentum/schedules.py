@@ -15,8 +15,10 @@ from ...schedules import linear_decay
 from ._common import _closed_form_floor, _noisy_problem
 
 __all__ = [
+    "AlphaDecay",
     "MomentumSchedules",
     "ScheduleRobustness",
+    "alpha_decay",
     "momentum_schedules",
     "schedule_robustness",
 ]
@@ -198,6 +200,12 @@ class ScheduleRobustness:
         i, j = self.index(final_momentum=final_momentum, start=start), self.index(final_momentum=final_momentum)
         return self.loss[..., i] / self.loss[..., j]
 
+    def ramp_ratio_se(self, final_momentum: float, start: float) -> np.ndarray:
+        """(P, B): standard error of :meth:`ramp_ratio` (independent runs, first-order propagation)."""
+        i, j = self.index(final_momentum=final_momentum, start=start), self.index(final_momentum=final_momentum)
+        return self.ramp_ratio(final_momentum, start) * np.hypot(self.loss_se[..., i] / self.loss[..., i],
+                                                                 self.loss_se[..., j] / self.loss[..., j])
+
     def shrink_factor(self, final_momentum: float) -> np.ndarray:
         """(P, B): loss with constant ε / loss with ε shrunk, both at constant α."""
         i = self.index(final_momentum=final_momentum, shrink=False)
@@ -208,14 +216,17 @@ class ScheduleRobustness:
         seeds = "  ".join(f"{f'seed {s}':>7}" for s in self.seeds)
         lines = [f"{'ratio (ε shrunk unless said)':<34}  {'K':>5}  {seeds}    min–max"]
         finals = list(dict.fromkeys(self.final_momentum.tolist()))
-        rows = [(f"ramp {a0:g} → {a:g} / constant {a:g}", self.ramp_ratio(a, a0))
+        lines[0] += "    s.e. of the ratios"
+        rows = [(f"ramp {a0:g} → {a:g} / constant {a:g}", self.ramp_ratio(a, a0), self.ramp_ratio_se(a, a0))
                 for a in finals for a0 in dict.fromkeys(self.start[np.isclose(self.final_momentum, a)].tolist())
                 if a0 != a]
-        rows += [(f"constant ε / ε shrunk, α = {a:g}", self.shrink_factor(a)) for a in finals]
-        for name, values in rows:
+        rows += [(f"constant ε / ε shrunk, α = {a:g}", self.shrink_factor(a), None) for a in finals]
+        for name, values, se in rows:
             for b, budget in enumerate(self.budgets):
                 cells = "  ".join(f"{v:>7.2f}" for v in values[:, b])
-                lines.append(f"{name:<34}  {int(budget):>5}  {cells}    {values[:, b].min():.2f}–{values[:, b].max():.2f}")
+                spread = "" if se is None else f"    {se[:, b].min():.2f}–{se[:, b].max():.2f}"
+                lines.append(f"{name:<34}  {int(budget):>5}  {cells}    "
+                             f"{values[:, b].min():.2f}–{values[:, b].max():.2f}{spread}")
         return "\n".join(lines)
 
 
@@ -271,3 +282,73 @@ def schedule_robustness(lr: float = 0.05, momenta=(0.9, 0.99), starts=(0.5, 0.0)
     return ScheduleRobustness(labels=labels, final_momentum=final_momentum, start=start, shrink=shrink,
                               seeds=seeds, budgets=budgets, loss=loss, loss_se=loss_se, noise_free=noise_free,
                               lr=lr, tau=tau, repeats=repeats)
+
+
+# --------------------------------------------------------------------------
+# C14's other control: lowering α at constant ε against shrinking ε
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlphaDecay:
+    """Constant (ε, α), ε shrunk to 1% at constant α, and α lowered to 0 at constant ε.
+
+    labels : (S,) str;  final_effective_step : (S,)  ε_K/(1 − α_K) at the end of the schedules
+    final, final_se : (S,)   J − J* at the end of the budget (mean of the last 10% of records;
+                             mean and s.e. over repeats)
+    """
+
+    labels: tuple
+    start_momentum: np.ndarray
+    final_momentum: np.ndarray
+    final_lr: np.ndarray
+    final_effective_step: np.ndarray
+    final: np.ndarray
+    final_se: np.ndarray
+    steps: int
+    tau: int
+
+    def ratio(self, i: int, j: int) -> tuple[float, float]:
+        """final[i]/final[j] and its standard error (independent runs, first-order propagation)."""
+        r = self.final[i] / self.final[j]
+        return float(r), float(r * np.hypot(self.final_se[i] / self.final[i], self.final_se[j] / self.final[j]))
+
+    def table(self) -> str:
+        """J − J* at the end of the budget and the final effective step per setting."""
+        width = max(len(label) for label in self.labels)
+        lines = [f"{'setting':<{width}}  final ε/(1 − α)  J − J* at k = {self.steps} (± s.e.)"]
+        for label, step, value, se in zip(self.labels, self.final_effective_step, self.final, self.final_se):
+            lines.append(f"{label:<{width}}  {step:>15.4f}  {value:.3e}  (± {se:.1e})")
+        return "\n".join(lines)
+
+
+def alpha_decay(lr: float = 0.05, momenta=(0.9, 0.99), tau: int = 1000, steps: int = 3000, dim: int = 20,
+                condition_number: float = 100.0, noise: float = 0.3, batch_size: int = 1, repeats: int = 32,
+                seed: int = 0) -> AlphaDecay:
+    """Lower α to 0 at constant ε, against shrinking ε to 1% at constant α (eq. 8.14 for both).
+
+    The problem and settings of :func:`momentum_schedules`. Both schedules
+    lower the final effective step ε/(1 − α), one through ε and one through
+    α: the control for reading C14's "shrinking ε matters more" as a
+    statement about ε rather than about the final effective step.
+    """
+    lr = check_scalar("lr", lr, 0.0, low_open=True)
+    finals = check_interval("momenta", momenta, 0.0, 1.0, high_open=True)
+    tau = check_int("tau", tau, low=1)
+    steps = check_int("steps", steps, low=10)
+    repeats = check_int("repeats", repeats, low=2)
+    problem, rng = _noisy_problem(dim, condition_number, noise, seed)
+    start = np.repeat(finals, 3)
+    final_momentum = np.ravel([(a, a, 0.0) for a in finals])
+    final_lr = np.ravel([(lr, 0.01 * lr, lr) for _ in finals])
+    opt = momentum_optimizer(linear_decay(np.full(start.size, lr), final_lr, tau),
+                             linear_decay(start, final_momentum, tau))
+    result = run(problem, opt, np.full(problem.dim, 1.0), steps, batch_size=batch_size, rng=check_rng(rng),
+                 repeats=repeats, record_every=10)
+    per_run = tail_mean(result.loss - problem.min_loss, fraction=0.1)  # (repeats, S)
+    labels = tuple(f"constant ε, constant α = {a0:g}" if e == lr and a == a0 else
+                   f"ε → 1% of ε, constant α = {a0:g}" if a == a0 else f"constant ε, α {a0:g} → {a:g}"
+                   for e, a0, a in zip(final_lr, start, final_momentum))
+    return AlphaDecay(labels=labels, start_momentum=start, final_momentum=final_momentum, final_lr=final_lr,
+                      final_effective_step=final_lr / (1.0 - final_momentum), final=per_run.mean(axis=0),
+                      final_se=per_run.std(axis=0, ddof=1) / np.sqrt(repeats), steps=steps, tau=tau)
