@@ -292,3 +292,40 @@ def test_each_public_name_comes_from_exactly_one_submodule():
         module = importlib.import_module(f"{ini.__name__}.{owners[name][0]}")
         assert getattr(ini, name) is getattr(module, name)
     assert owners["compare_initializers"] == ["comparison"] and owners["sparse_table"] == ["tables"]
+
+
+def test_unstable_start_dead_per_layer_adds_up():
+    result = ini.unstable_start(hidden=(16, 16), steps=4, seeds=2, record_every=2)
+    assert result.dead_per_layer.shape == (2, 2)
+    np.testing.assert_array_equal(result.dead_per_layer.sum(axis=-1), result.dead)
+    assert result.loss_finite.shape == (2,)
+
+
+def test_converged_seeds_small_run_is_paired():
+    result = ini.converged_seeds(hidden=(8,), steps=5, seeds=3)
+    assert result.labels == ("too small", "Glorot", "He")
+    assert result.final_loss.shape == result.test_loss.shape == result.test_accuracy.shape == (3, 3)
+    np.testing.assert_allclose(result.paired("too small", "He"), result.test_loss[0] - result.test_loss[2])
+    with pytest.raises(ValueError, match="seeds must be an integer"):
+        ini.converged_seeds(seeds=1)
+
+
+def test_step_size_control_small_run_counts_mistakes_by_hand():
+    result = ini.step_size_control(lrs=(0.05, 0.01), hidden=(16,), steps=3, seeds=2)
+    assert result.final_loss.shape == result.dead.shape == result.wrong.shape == (2, 2, 2)
+    assert result.n_test == 449 and result.dead_start.shape == (2, 2)
+    # test accuracy and mistakes are two views of the same count
+    np.testing.assert_allclose(result.wrong, np.rint((1 - result.test_accuracy) * result.n_test))
+    assert np.all((result.wrong_confidence > 0) & (result.wrong_confidence <= 1))
+    assert np.all(result.wrong_surprise > 0)
+
+
+def test_gaussian_condition_matches_svd_of_the_product():
+    result = ini.gaussian_condition((1, 2), width=6, draws=5, seed=3)
+    rng = np.random.default_rng(3)
+    w1 = rng.standard_normal((1, 5, 6, 6)) / np.sqrt(6)
+    w2 = rng.standard_normal((2, 5, 6, 6)) / np.sqrt(6)
+    for depth, w, ratio in ((1, w1[0], result.ratio[0]), (2, w2[0] @ w2[1], result.ratio[1])):
+        sv = np.linalg.svd(w, compute_uv=False)
+        np.testing.assert_allclose(ratio, sv[:, 0] / sv[:, -1], rtol=1e-9)
+    assert result.quantiles().shape == (2, 3)

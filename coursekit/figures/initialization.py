@@ -57,8 +57,21 @@ def comparison_curves(result: ComparisonResult, *, seed: int = 0, ax=None) -> Dr
         line.set_markersize(4)
         line.set_linestyle(_STYLES[i % len(_STYLES)])
         line.set_zorder(2.0 + (n - i) / n)
-    ax.set_ylim(top=1e3)
+    top = 1e3
+    ax.set_ylim(top=top)
+    off = []
+    for i, line in enumerate(curves.lines.values()):
+        y = np.asarray(line.get_ydata(), dtype=float)
+        if i == 0:  # the first (zero) start lies under others at the label entropy: hollow and larger
+            line.set_markersize(8)
+            line.set_markerfacecolor("none")
+        if not np.any(np.isfinite(y) & (y <= top)):  # never inside the plot: no legend entry without a curve
+            off.append(line.get_label())
+            line.set_label("_" + line.get_label())
     ax.legend(fontsize="x-small", ncols=2, framealpha=0.9, loc="lower left")
+    if off:
+        ax.text(0.99, 0.98, "above the plot (J > 10³): " + ", ".join(off), transform=ax.transAxes,
+                ha="right", va="top", fontsize="x-small")
     return Drawn(fig, ax, {"curves": tuple(curves.lines.values())})
 
 
@@ -81,7 +94,7 @@ def propagation(result: PropagationResult, *, quantity: str = "activation") -> D
     data = result.activation_std if quantity == "activation" else result.gradient_std
     n_panels = len(result.activations)
     fig, axes = plt.subplots(1, n_panels, figsize=(FIGSIZE[0] * 1.6, FIGSIZE[1]),
-                             layout="constrained", sharey=True, squeeze=False)
+                             layout="constrained", sharey=False, squeeze=False)
     axes = tuple(axes[0])
     lines = {}
     for a, (ax, activation) in enumerate(zip(axes, result.activations)):
@@ -99,13 +112,17 @@ def propagation(result: PropagationResult, *, quantity: str = "activation") -> D
         ax.set_xticks(result.layers)
         ax.set_title(f"{activation}, width {result.width}")
         ax.grid(True, alpha=0.3)
-    # Room above the curves for the zoom insets, so that they hide no curve.
-    positive = data[np.isfinite(data) & (data > 0)]
-    if positive.size:
-        low, high = np.log10(positive.min()) - 0.5, np.log10(positive.max()) + 0.5
-        axes[0].set_ylim(10.0 ** low, 10.0 ** (low + (high - low) / 0.58))
+    # Each panel its own y range (tanh spans far fewer decades than ReLU), with room
+    # above the curves for the zoom inset, so that it hides no curve.
+    for a, ax in enumerate(axes):
+        panel = data[a]
+        positive = panel[np.isfinite(panel) & (panel > 0)]
+        if positive.size:
+            low, high = np.log10(positive.min()) - 0.5, np.log10(positive.max()) + 0.5
+            ax.set_ylim(10.0 ** low, 10.0 ** (low + (high - low) / 0.58))
     symbol = "h_l" if quantity == "activation" else "∂J/∂z_l"
-    axes[0].set_ylabel(f"std of {symbol}")
+    for ax in axes:
+        ax.set_ylabel(f"std of {symbol}")
     fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right center",
                fontsize="small")
     if quantity == "activation":
@@ -126,7 +143,7 @@ def _zoom(ax, layers, data, labels) -> None:
     keep = [s for s in range(len(labels)) if np.isfinite(ratio[s]) and 1e-2 <= ratio[s] <= 1e2]
     if len(keep) < 2:
         return
-    from matplotlib.ticker import NullFormatter
+    from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
     inset = ax.inset_axes([0.16, 0.6, 0.46, 0.34])
     n = len(labels)
@@ -136,10 +153,18 @@ def _zoom(ax, layers, data, labels) -> None:
                    color=_COLORS[s % len(_COLORS)], linestyle=_STYLES[s % len(_STYLES)],
                    linewidth=1.0)
     inset.set_yscale("log")
+    # Ticks at 1, 2, 5 × 10^k so that values such as 0.13 can be read off the inset.
+    inset.yaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+    inset.yaxis.set_major_formatter(FormatStrFormatter("%g"))
     inset.yaxis.set_minor_formatter(NullFormatter())  # minor labels would crowd the panel
+    # Start the axis at a 1-2-5 value, so that the lowest curve has a labelled tick below it.
+    low, high = np.nanmin(data[keep]), np.nanmax(data[keep])
+    decade = 10.0 ** np.floor(np.log10(low))
+    floor = decade * max(c for c in (1.0, 2.0, 5.0) if c * decade <= low)
+    inset.set_ylim(floor / 1.05, high * 1.1)
     inset.set_xticks([layers[0], layers[-1]])
     inset.tick_params(labelsize="x-small")
-    inset.set_title("zoom on the schemes that change < 100× (same markers)", fontsize="x-small")
+    inset.set_title("zoom: schemes changing < 100×", fontsize="x-small")
     inset.grid(True, alpha=0.3)
 
 
@@ -158,7 +183,7 @@ def singular_value_spread(result: LinearProductResult, *, ax=None) -> Drawn:
     (orthogonal,) = ax.plot(result.depths, result.orthogonal_ratio, marker="o", color=PALETTE[0],
                             label=f"orthogonal × gain {result.gain:g}")
     (gaussian,) = ax.plot(result.depths, result.gaussian_ratio, marker="s", color=PALETTE[1],
-                          label="Gaussian N(0, gain²/m)")
+                          label="Gaussian N(0, gain²/m), one draw")
     ax.set_yscale("log")
     ax.set_xticks(result.depths)
     ax.set_xlabel("depth L (number of layers)")

@@ -38,10 +38,18 @@ from __future__ import annotations
 
 from .biases import BiasResult, OutputBiasResult, dead_units, label_entropy, output_bias, relu_bias
 from .comparison import ComparisonResult, compare_initializers
-from .generalization import LONG_SCHEMES, GeneralizationResult, long_training
+from .generalization import (
+    LONG_SCHEMES,
+    GeneralizationResult,
+    SeedsResult,
+    StepResult,
+    converged_seeds,
+    long_training,
+    step_size_control,
+)
 from .glorot import VARIANCE_RULES, GainResult, glorot_gains, variance_gains
 from .instability import InstabilityResult, unstable_start
-from .orthogonal import LinearProductResult, linear_products
+from .orthogonal import ConditionResult, LinearProductResult, gaussian_condition, linear_products
 from .propagation import PropagationResult, deep_weights, propagate, signal_propagation
 from .schemes import DEEP_SCHEMES, MLP_SCHEMES, Scheme
 from .sparse import DrawbackResult, SparseResult, dense_matched, sparse_drawback, sparse_stats
@@ -69,20 +77,25 @@ __all__ = [
     "MLP_SCHEMES",
     "BiasResult",
     "ComparisonResult",
+    "ConditionResult",
     "LinearProductResult",
     "OutputBiasResult",
     "PropagationResult",
     "Scheme",
+    "SeedsResult",
     "SparseResult",
+    "StepResult",
     "SymmetryResult",
     "closing_table",
     "compare_initializers",
+    "converged_seeds",
     "comparison_table",
     "dead_units",
     "deep_weights",
     "dense_matched",
     "drawback_table",
     "gains_table",
+    "gaussian_condition",
     "generalization_table",
     "glorot_gains",
     "label_entropy",
@@ -98,6 +111,7 @@ __all__ = [
     "sparse_drawback",
     "sparse_stats",
     "sparse_table",
+    "step_size_control",
     "symmetry",
     "unit_spread",
     "unstable_start",

@@ -18,9 +18,11 @@ import numpy as np
 from ..._validation import check_int, check_scalar
 from ...optimizers import momentum
 from ...runner import run
+from .biases import dead_units
 from .schemes import GLOROT, HE, LARGE, MLP_SCHEMES, SMALL, check_schemes, digits_mlp
 
-__all__ = ["GeneralizationResult", "LONG_SCHEMES", "long_training"]
+__all__ = ["GeneralizationResult", "LONG_SCHEMES", "SeedsResult", "StepResult", "converged_seeds", "long_training",
+           "step_size_control"]
 
 #: Two bad scales and two good ones (zeros and the huge scale never train, see section 1).
 LONG_SCHEMES = (SMALL, GLOROT, HE, LARGE)
@@ -148,3 +150,126 @@ def long_training(
         match_train_accuracy=net.accuracy(point, "train"),
         match_test_accuracy=net.accuracy(point, "test"),
     )
+
+
+@dataclass(frozen=True)
+class SeedsResult:
+    """Schemes that converge, over many seeds: final_loss, test_loss, test_accuracy (S, seeds)."""
+
+    labels: tuple
+    steps: int
+    final_loss: np.ndarray
+    test_loss: np.ndarray
+    test_accuracy: np.ndarray
+
+    def paired(self, a: str, b: str, quantity: str = "test_loss") -> np.ndarray:
+        """Per-seed difference a − b of ``quantity`` (same minibatches, seeds drawn separately)."""
+        values = getattr(self, quantity)
+        return values[self.labels.index(a)] - values[self.labels.index(b)]
+
+
+def converged_seeds(
+    schemes=(SMALL, GLOROT, HE),
+    *,
+    hidden=(32, 32),
+    steps: int = 600,
+    lr: float = 0.05,
+    momentum_value: float = 0.9,
+    batch_size: int = 64,
+    seeds: int = 10,
+    seed: int = 100,
+) -> SeedsResult:
+    """The schemes that fit the training set, on more seeds than :func:`long_training`.
+
+    All schemes × seeds are one batch with common minibatches (momentum
+    SGD, Algorithm 8.2), so that the per-seed differences are paired.
+    """
+    schemes = check_schemes(schemes)
+    steps = check_int("steps", steps, low=1)
+    seeds = check_int("seeds", seeds, low=2)
+    seed = check_int("seed", seed, low=0)
+    net = digits_mlp(hidden, "relu", test_split=True)
+    rng = np.random.default_rng(seed)
+    theta0 = np.stack([net.init_theta(rng, s.init, batch_shape=(seeds,), **s.kwargs) for s in schemes])
+    result = run(net, momentum(lr, momentum_value), theta0, steps, batch_size=batch_size,
+                 rng=np.random.default_rng(seed + 1), noise="common", record_every=steps)
+    final = result.final_theta
+    return SeedsResult(labels=tuple(s.label for s in schemes), steps=steps,
+                       final_loss=result.loss[-1], test_loss=net.test_loss(final),
+                       test_accuracy=net.accuracy(final, "test"))
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """N(0, 1) and He at two step sizes from the same θ_0 and minibatches, per (lr, scheme, seed).
+
+    lrs (E,); labels (S,); dead_start (S, seeds); and (E, S, seeds): final_loss,
+    test_loss, train_accuracy, test_accuracy, dead (hidden units never active
+    on the training set), wrong (test mistakes), wrong_confidence (mean max
+    probability on the mistakes), wrong_surprise (mean −log p(true class) on
+    the mistakes). n_hidden, n_test.
+    """
+
+    lrs: np.ndarray
+    labels: tuple
+    steps: np.ndarray
+    dead_start: np.ndarray
+    final_loss: np.ndarray
+    test_loss: np.ndarray
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    dead: np.ndarray
+    wrong: np.ndarray
+    wrong_confidence: np.ndarray
+    wrong_surprise: np.ndarray
+    n_hidden: int
+    n_test: int
+
+
+def _mistakes(net, theta):
+    """Test mistakes, their mean max probability and mean −log p(true class), per network."""
+    p = net.forward(theta, net.X_test)[-1][1]
+    wrong = p.argmax(axis=-1) != net.y_test
+    p_true = np.take_along_axis(p, np.broadcast_to(net.y_test[:, None], p.shape[:-1] + (1,)), -1)[..., 0]
+    count = wrong.sum(axis=-1)
+    n = np.maximum(count, 1)
+    return (count, np.where(wrong, p.max(axis=-1), 0).sum(-1) / n,
+            np.where(wrong, -np.log(np.maximum(p_true, 1e-300)), 0).sum(-1) / n)
+
+
+def step_size_control(
+    schemes=(LARGE, HE),
+    lrs=(0.05, 0.01),
+    *,
+    hidden=(32, 32),
+    steps: int = 1000,
+    momentum_value: float = 0.9,
+    batch_size: int = 64,
+    seeds: int = 3,
+    seed: int = 0,
+) -> StepResult:
+    """Is the N(0, 1) plateau the start or the step? The same θ_0 (those of section 1) and
+    minibatches, momentum SGD (Algorithm 8.2), once per step size ε in ``lrs``."""
+    schemes = check_schemes(schemes)
+    steps = check_int("steps", steps, low=1)
+    seeds = check_int("seeds", seeds, low=1)
+    seed = check_int("seed", seed, low=0)
+    lrs = np.asarray(lrs, dtype=float)
+    net = digits_mlp(hidden, "relu", test_split=True)
+    theta0 = np.stack([_section_one_draw(net, s, seeds, seed) for s in schemes])
+    fields = {k: [] for k in ("final_loss", "test_loss", "train_accuracy", "test_accuracy", "dead",
+                              "wrong", "wrong_confidence", "wrong_surprise")}
+    for lr in lrs:  # a scalar ε per run is faster than an array of them
+        check_scalar("lr", lr, 0.0, low_open=True)
+        r = run(net, momentum(float(lr), momentum_value), theta0, steps, batch_size=batch_size,
+                rng=np.random.default_rng(seed + 1), noise="common", record_every=steps)
+        final = r.final_theta
+        count, conf, surprise = _mistakes(net, final)
+        for key, value in (("final_loss", r.loss[-1]), ("test_loss", net.test_loss(final)),
+                           ("train_accuracy", net.accuracy(final, "train")),
+                           ("test_accuracy", net.accuracy(final, "test")), ("dead", dead_units(net, final)),
+                           ("wrong", count), ("wrong_confidence", conf), ("wrong_surprise", surprise)):
+            fields[key].append(value)
+    return StepResult(lrs=lrs, labels=tuple(s.label for s in schemes), steps=steps,
+                      dead_start=dead_units(net, theta0), n_hidden=int(sum(net.hidden)),
+                      n_test=int(net.y_test.size), **{k: np.stack(v) for k, v in fields.items()})

@@ -33,7 +33,8 @@ class InstabilityResult:
     at those k without the stop; finite (seeds,) whether θ stayed finite
     at every record; final_loss, train_accuracy, test_accuracy, dead (seeds,) at
     k = K without the stop; n_hidden the number of hidden units; entropy the
-    label entropy (the cost of predicting the class frequencies).
+    label entropy (the cost of predicting the class frequencies); dead_per_layer
+    (seeds, layers) the dead units of each hidden layer at k = K.
     """
 
     steps: np.ndarray
@@ -46,6 +47,12 @@ class InstabilityResult:
     dead: np.ndarray
     n_hidden: int
     entropy: float
+    dead_per_layer: np.ndarray = None
+
+    @property
+    def loss_finite(self) -> np.ndarray:
+        """Whether every recorded J stayed finite, (seeds,) (J can overflow while θ does not)."""
+        return np.isfinite(self.loss).all(axis=0)
 
 
 def unstable_start(
@@ -93,6 +100,7 @@ def unstable_start(
         train_accuracy=net.accuracy(final, "train"),
         test_accuracy=net.accuracy(final, "test"),
         dead=dead_units(net, final),
+        dead_per_layer=np.stack([(h <= 0.0).all(axis=-2).sum(axis=-1) for _, h in net.forward(final)[:-1]], -1),
         n_hidden=int(sum(net.hidden)),
         entropy=label_entropy(net.y, net.n_classes),
     )

@@ -113,7 +113,7 @@ def linear_products_table(result: LinearProductResult) -> str:
     """σ_max/σ_min of the products, and the largest |σ_i/gain^L − 1| of the orthogonal ones."""
     if not isinstance(result, LinearProductResult):
         raise TypeError(f"result must be a LinearProductResult, got {type(result).__name__}")
-    head = f"{'depth L':>8}{'orthogonal σmax/σmin':>22}{'max|σ/gain^L − 1|':>20}{'Gaussian σmax/σmin':>20}"
+    head = f"{'depth L':>8}{'orthogonal σmax/σmin':>22}{'max|σ/gain^L − 1|':>20}{'Gaussian, one draw':>20}"
     lines = [head, "-" * len(head)]
     for i, depth in enumerate(result.depths):
         # the orthogonal error is a few ulps: print whether it is below 1e-12, not its noise
