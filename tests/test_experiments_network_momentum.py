@@ -12,7 +12,7 @@ from coursekit.experiments import network_momentum as E
 @pytest.fixture(scope="module")
 def tiny():
     return E.network_momentum(lrs=(0.01, 0.1), effective_lrs=(0.1,), full_batch_effective_lrs=(0.1, 1.0),
-                              steps=3, seeds=2, batch_size=8)
+                              full_batch_momentum_extra=(), steps=3, seeds=2, batch_size=8)
 
 
 def test_stability_edges_match_the_quadratic_theory():
@@ -34,6 +34,7 @@ def test_stability_edges_reject_a_momentum_outside_zero_one(alpha):
     ({"lrs": (0.0,)}, "lrs"),
     ({"effective_lrs": (np.nan,)}, "effective_lrs"),
     ({"full_batch_effective_lrs": (-1.0,)}, "full_batch_effective_lrs"),
+    ({"full_batch_momentum_extra": (-1.0,)}, "full_batch_momentum_extra"),
     ({"momentum_value": 1.0}, "momentum_value"),
     ({"momentum_value": -0.5}, "momentum_value"),
     ({"batch_size": 0}, "batch_size"),
@@ -146,3 +147,18 @@ def test_tuned_bookkeeping_is_consistent(tiny):
 def test_runner_steps_rejects_bad_hyperparameters(args, match):
     with pytest.raises(ValueError, match=match):
         E.runner_steps(*args)
+
+
+def test_extra_full_batch_steps_and_failure_lines():
+    res = E.network_momentum(lrs=(0.1,), effective_lrs=(0.1,), full_batch_effective_lrs=(0.1,),
+                             full_batch_momentum_extra=(1.0,), steps=2, seeds=2, batch_size=8)
+    np.testing.assert_allclose(res.full_batch[0].effective_lr, [0.1])          # GD: not at 1.0
+    np.testing.assert_allclose(res.full_batch[1].effective_lr, [0.1, 1.0])     # momentum: also 1.0
+    assert res.failed("full batch", 1.0)[0] == -1
+    assert np.isnan(res.dead("full batch", 1.0)[0]).all()
+    dead = res.dead("full batch", 1.0)[1]
+    assert 0.0 <= dead[0] <= dead[1] <= dead[2] <= 1.0
+    line = E.failure_line(res, "full batch", 1.0)
+    assert line.startswith("full batch, ε/(1−α) = 1: failed momentum ") and "GD" not in line
+    assert "dead units" in line and "/2" in line
+    assert res.full_batch[1].dead_units.shape == (2, 2)

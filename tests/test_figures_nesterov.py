@@ -102,9 +102,11 @@ def test_strongly_convex_figure_draws_both_problems_and_methods():
         for j, method in enumerate(res.labels):
             line = drawn.lines[f"{name}, {method}"]
             assert line.axes is ax and line.get_label() == method
-            np.testing.assert_allclose(line.get_ydata(), np.maximum(res.distance[:, i, j], 1e-30))
-        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["heavy ball", "Nesterov", "(1 − 1/√κ)^k"]
-    assert axes[0].get_ylabel() == "‖θ_k − θ*‖"
+            np.testing.assert_allclose(line.get_ydata(), res.excess[:, i, j])
+        np.testing.assert_allclose(drawn.lines[f"{name}, 1 − 1/√κ"].get_ydata(), res.excess_bound[:, i])
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            "heavy ball", "Nesterov", "Nesterov's bound, ∝ (1 − 1/√κ)^k"]
+    assert axes[0].get_ylabel() == "J(θ_k) − J*"
     _close(fig)
 
 

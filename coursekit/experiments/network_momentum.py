@@ -16,7 +16,8 @@ Two comparisons, each at a fixed budget:
   lowest mean final training cost among the settings where no seed diverged.
 
 Each comparison is run twice: with minibatches of m examples drawn *with
-replacement* (:func:`coursekit.run` samples that way), and, as the noise-free
+replacement* (:func:`coursekit.run` samples that way; one minibatch sequence
+shared by every seed, ε and method), and, as the noise-free
 control, with the full-batch gradient of the training cost (gradient descent
 instead of SGD), at the same number of updates.
 
@@ -57,6 +58,7 @@ __all__ = [
     "NetworkMomentum",
     "comparison_table",
     "digits_network",
+    "failure_line",
     "matched_rows",
     "network_momentum",
     "runner_steps",
@@ -66,7 +68,7 @@ __all__ = [
 
 METHODS = ("SGD", "momentum", "Nesterov")
 
-#: The grid of raw ε every method is tuned on: 10^-2.5 ... 10^0.5, half-decade steps.
+#: Half-decade grid 10^-2.5 ... 10^0.5; the lecture tunes on its last five values (10^-1.5 ... 10^0.5).
 DEFAULT_LRS = tuple(float(10.0 ** (k / 2)) for k in range(-5, 2))
 
 _HIDDEN = (32, 32)
@@ -99,7 +101,10 @@ class MethodRuns:
     lr (K,) the raw ε; momentum the α (0 for SGD); effective_lr = ε/(1 − α).
     final_loss (S, K) the training cost J(θ) after the last update (NaN where
     the run diverged); test_accuracy (S, K) of the last finite θ;
-    diverged (S, K) as reported by the runner; examples_seen per trajectory.
+    diverged (S, K) as reported by the runner; examples_seen per trajectory;
+    dead_units (S, K) the fraction of the last hidden layer's ReLU units that
+    are inactive (z ≤ 0) on every training example at the end: such a unit
+    passes no gradient, so a network with most of them dead has stalled.
     """
 
     method: str
@@ -109,6 +114,7 @@ class MethodRuns:
     test_accuracy: np.ndarray
     diverged: np.ndarray
     examples_seen: int
+    dead_units: np.ndarray | None = None
 
     @property
     def effective_lr(self) -> np.ndarray:
@@ -153,7 +159,9 @@ class NetworkMomentum:
     lrs: the common grid of raw ε each method is tuned on (minibatch);
     effective_lrs: the matched ε_eff of the minibatch comparison;
     full_batch_effective_lrs: the matched ε_eff of the full-batch control,
-    which is also the grid the full-batch methods are tuned on.
+    which is also the grid the full-batch methods are tuned on (the momentum
+    methods' full-batch runs may also hold extra steps, see
+    :func:`network_momentum`; those are not part of the tuning grid).
     """
 
     minibatch: tuple
@@ -189,6 +197,8 @@ class NetworkMomentum:
     def failed(self, setting: str, effective_lr: float, threshold: float = 0.5) -> np.ndarray:
         """Seeds of each method at ε/(1 − α) = ``effective_lr`` that diverged or end with J > ``threshold``.
 
+        −1 for a method that was not run at that step.
+
         With the defaults every method gets below 0.1 at its best ε, and a
         network that has stopped learning sits near log 10 ≈ 2.30 nats (the
         cost of predicting the label frequencies); 0.5 lies far from both, so
@@ -198,6 +208,9 @@ class NetworkMomentum:
         """
         out = []
         for r in self.runs(setting):
+            if not np.isclose(r.effective_lr, effective_lr, rtol=1e-9, atol=0.0).any():
+                out.append(-1)                           # not run there
+                continue
             c = r.index(effective_lr, effective=True)
             with np.errstate(invalid="ignore"):
                 out.append(int((r.diverged[:, c] | ~(r.final_loss[:, c] <= threshold)).sum()))
@@ -211,13 +224,49 @@ class NetworkMomentum:
     def tuned_seed_wins(self, setting: str) -> np.ndarray:
         """Seeds in which each method, at its best ε, ends below SGD (or GD) at its best ε.
 
-        The seeds share θ_0 and the minibatches across methods, so this is a
-        paired comparison; a diverged seed counts as a loss.
+        Seed s starts from the same θ_0 for every method, and every run of a
+        setting draws the same minibatch sequence (the runner's common noise),
+        so this is a paired comparison; a diverged seed counts as a loss.
         """
         runs, tuned = self.runs(setting), self.tuned(setting)
         base = runs[0].final_loss[:, tuned[0][0]]
         with np.errstate(invalid="ignore"):
             return np.array([int((r.final_loss[:, c] < base).sum()) for r, (c, _, _) in zip(runs, tuned)])
+
+    def pair_wins(self, setting: str, first: int, second: int, effective_lr=None) -> int:
+        """Seeds in which method ``first`` ends below method ``second`` (indices into the methods).
+
+        At ε/(1 − α) = ``effective_lr``, or, if None, each at its best ε (:meth:`tuned`).
+        Paired as in :meth:`tuned_seed_wins`; a diverged seed of ``first`` counts as a loss.
+        """
+        runs = self.runs(setting)
+        if effective_lr is None:
+            tuned = self.tuned(setting)
+            a, b = (runs[i].final_loss[:, tuned[i][0]] for i in (first, second))
+        else:
+            a, b = (runs[i].final_loss[:, runs[i].index(effective_lr, effective=True)]
+                    for i in (first, second))
+        with np.errstate(invalid="ignore"):
+            return int((a < np.where(np.isnan(b), np.inf, b)).sum())
+
+    def dead(self, setting: str, effective_lr: float) -> np.ndarray:
+        """(methods, 3): min, mean, max over seeds of the fraction of dead last-layer ReLU units.
+
+        Over the seeds that did not diverge; NaN for a method not run at that step
+        (or diverged in every seed).
+        """
+        out = []
+        for r in self.runs(setting):
+            if not np.isclose(r.effective_lr, effective_lr, rtol=1e-9, atol=0.0).any():
+                out.append([np.nan] * 3)
+                continue
+            c = r.index(effective_lr, effective=True)
+            d = r.dead_units[~r.diverged[:, c], c]
+            if d.size == 0:
+                out.append([np.nan] * 3)
+                continue
+            out.append([d.min(), d.mean(), d.max()])
+        return np.array(out)
 
     def tuned(self, setting: str) -> list:
         """(column, ε, mean final J) of each method at its best ε of the tuning grid."""
@@ -249,9 +298,13 @@ def _optimizer(method: str, lr: np.ndarray, alpha: float):
 def _train(net, method, lr, alpha, theta0, steps, batch_size, seed) -> MethodRuns:
     """One vectorized run: θ_0 (S, 1, d) × ε (K,) → S × K networks."""
     rng = None if batch_size is None else np.random.default_rng(seed)
+    # noise="common": one minibatch sequence for every seed, ε and method (common random numbers).
     result = run(net, _optimizer(method, lr, alpha), theta0, steps, batch_size=batch_size,
-                 rng=rng, record_every=steps)
+                 rng=rng, noise="common", record_every=steps)
     final = result.final_theta
+    last_hidden = net.forward(final)[-2][0]               # z of the last hidden layer, (S, K, n, units)
+    with np.errstate(invalid="ignore"):
+        dead = (last_hidden.max(axis=-2) <= 0.0).mean(axis=-1)
     return MethodRuns(
         method=method if batch_size is not None or method != "SGD" else "GD",
         momentum=0.0 if method == "SGD" else alpha,
@@ -260,18 +313,20 @@ def _train(net, method, lr, alpha, theta0, steps, batch_size, seed) -> MethodRun
         test_accuracy=net.accuracy(final, "test"),
         diverged=result.diverged,
         examples_seen=int(result.examples_seen[-1]),
+        dead_units=dead,
     )
 
 
 def network_momentum(
     *,
-    lrs=DEFAULT_LRS,
-    effective_lrs=DEFAULT_LRS[2:],
-    full_batch_effective_lrs=DEFAULT_LRS[4:],
+    lrs=DEFAULT_LRS[2:],
+    effective_lrs=DEFAULT_LRS[3:],
+    full_batch_effective_lrs=(1.0, 10.0 ** 0.5),
+    full_batch_momentum_extra=(10.0 ** 1.25,),
     momentum_value: float = 0.9,
     steps: int = 80,
     batch_size: int = 64,
-    seeds: int = 3,
+    seeds: int = 10,
     methods=METHODS,
     full_batch_methods=METHODS[:2],
     seed: int = 0,
@@ -281,13 +336,15 @@ def network_momentum(
     θ_0: He-normal weights, zero biases (lecture 07), ``seeds`` draws from
     ``np.random.default_rng(seed)``; the same S starts for every method.
     Minibatch setting: ``steps`` updates with m = ``batch_size`` examples drawn
-    with replacement, independently for each (seed, ε) but the same for every
-    method (``np.random.default_rng(seed + 1)`` for each method's run: common
-    random numbers). Every method runs on the raw ε of ``lrs`` (its tuning
+    with replacement, one sequence shared by every seed, ε and method
+    (``np.random.default_rng(seed + 1)`` and the runner's ``noise="common"``:
+    common random numbers; seeds differ only in θ_0). Every method runs on the raw ε of ``lrs`` (its tuning
     grid) and, for the matched comparison, at ε = ε_eff (1 − α) for ε_eff in
     ``effective_lrs`` (α = 0 for SGD, α = ``momentum_value`` otherwise).
     Full-batch control: ``steps`` updates with the exact gradient of J, at
-    ε = ε_eff (1 − α) for ε_eff in ``full_batch_effective_lrs``.
+    ε = ε_eff (1 − α) for ε_eff in ``full_batch_effective_lrs``; the momentum
+    methods also at ``full_batch_momentum_extra`` (where momentum's own edge
+    is probed; full batch is the expensive part, so GD is not run there).
     """
     lrs = check_interval("lrs", lrs, 0.0, np.inf, low_open=True, high_open=True).ravel()
     effective_lrs = check_interval("effective_lrs", effective_lrs, 0.0, np.inf,
@@ -305,6 +362,10 @@ def network_momentum(
         if bad or not chosen:
             raise ValueError(f"{name} must be a non-empty subset of {METHODS}, got {tuple(chosen)!r}")
     check_finite("lrs", lrs)
+    extra = np.atleast_1d(np.asarray(full_batch_momentum_extra, dtype=float)).ravel()
+    if extra.size:
+        extra = check_interval("full_batch_momentum_extra", extra, 0.0, np.inf,
+                               low_open=True, high_open=True).ravel()
 
     # One θ_0 per seed, shape (S, 1, d): it broadcasts against the K learning rates.
     theta0 = net.init_theta(np.random.default_rng(seed), _WEIGHT_INIT, batch_shape=(seeds, 1))
@@ -315,7 +376,8 @@ def network_momentum(
             grid = _merge(lrs, effective_lrs * (1.0 - a))
             minibatch.append(_train(net, method, grid, alpha, theta0, steps, batch_size, seed + 1))
         if method in full_batch_methods:
-            full.append(_train(net, method, full_eff * (1.0 - a), alpha, theta0, steps, None, seed))
+            eff = full_eff if method == "SGD" else _merge(full_eff, extra)
+            full.append(_train(net, method, eff * (1.0 - a), alpha, theta0, steps, None, seed))
     return NetworkMomentum(
         minibatch=tuple(minibatch), full_batch=tuple(full), lrs=lrs, effective_lrs=effective_lrs,
         full_batch_effective_lrs=full_eff, momentum=alpha, steps=steps, batch_size=batch_size,
@@ -354,6 +416,25 @@ def runner_steps(method: str, lr: float, momentum_value: float, steps: int, seed
     theta0 = net.init_theta(np.random.default_rng(check_int("seed", seed, low=0)), _WEIGHT_INIT)
     result = run(net, _optimizer(method, lr, alpha), theta0, check_int("steps", steps, low=1))
     return theta0, result.final_theta
+
+
+def failure_line(result: NetworkMomentum, setting: str, effective_lr: float) -> str:
+    """One line per step: seeds of each method that failed (J > 0.5 or diverged), how many of those
+    diverged, and the min–max fraction of dead last-layer ReLU units over the non-diverged seeds.
+
+    A stalled network has most units of its last hidden layer dead (no gradient passes them);
+    a diverged one has a cost that grew without bound (the runner reports it). Methods not run
+    at this step are left out.
+    """
+    failed, dead = result.failed(setting, effective_lr), result.dead(setting, effective_lr)
+    parts = []
+    for r, n, (low, _, high) in zip(result.runs(setting), failed, dead):
+        if n < 0:
+            continue
+        c = r.index(effective_lr, effective=True)
+        units = "—" if np.isnan(low) else f"{low:.2f}–{high:.2f}"
+        parts.append(f"{r.method} {n}/{r.seeds} ({int(r.diverged[:, c].sum())} diverged; dead units {units})")
+    return f"{setting}, ε/(1−α) = {effective_lr:.3g}: failed " + ", ".join(parts)
 
 
 def comparison_table(result: NetworkMomentum, setting: str, rows, *, group: bool = True) -> str:

@@ -13,7 +13,7 @@ from ...problems import make_least_squares
 from ...runner import run
 from ._common import METHODS_BATCH
 
-__all__ = ["BatchRates", "batch_rates", "nesterov_1983_momentum"]
+__all__ = ["BatchRates", "batch_rates", "nesterov_1983_momentum", "spectrum_control"]
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,24 @@ def nesterov_1983_momentum(steps: int) -> np.ndarray:
     for k in range(steps):  # a scalar recurrence: no closed form to vectorize
         t[k + 1] = (1.0 + np.sqrt(1.0 + 4.0 * t[k] ** 2)) / 2.0
     return (t[:-1] - 1.0) / t[1:]
+
+
+def spectrum_control(dim: int = 300, condition_number: float = 1e10, error_power: float = -0.25,
+                     steps: int = 3000, k_min: float = 1e2, k_max: float = 3e3) -> np.ndarray:
+    """Log-log slopes of J(θ_k) − J* for GD, constant α = 0.9 and α_k = (k−1)/(k+2) on another spectrum.
+
+    The control for :func:`batch_rates`: a diagonal quadratic ½ Σ λ_i θ_i² (J* = 0) with ``dim``
+    eigenvalues spaced geometrically from 1 to 1/κ, but an error |θ_0,i| = λ_i^``error_power``
+    instead of 1 along every direction. The O(1/k) and O(1/k²) of the book are upper bounds;
+    the measured slopes depend on how the error spreads over the spectrum (here about −0.5,
+    −0.5 and −1). Same ε = 1/L and methods (Algorithm 8.3 with α = 0 is gradient descent).
+    """
+    from ...problems import Quadratic
+
+    dim = check_int("dim", dim, low=2)
+    steps = check_int("steps", steps, low=10)
+    eigenvalues = np.logspace(0.0, -np.log10(check_scalar("condition_number", condition_number, 1.0)), dim)
+    theta0 = eigenvalues ** check_scalar("error_power", error_power, -1.0, 1.0)
+    alphas = schedules.stack(schedules.constant(0.0), schedules.constant(0.9), schedules.nesterov_momentum())
+    result = run(Quadratic(eigenvalues), optimizers.nesterov(1.0, alphas), theta0, steps, record_every=10)
+    return analysis.loglog_slope(result.steps, result.loss, k_min, k_max)

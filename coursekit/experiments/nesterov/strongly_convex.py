@@ -26,7 +26,11 @@ class StronglyConvex:
     Lessard-Recht-Packard cost, 1 the quadratic), axis 2 the method
     (``labels``: 0 heavy ball, 1 Nesterov); rates (2, 2): per-step factor
     (d_{k2}/d_{k1})^{1/(k2−k1)} on the window [k1, k2] (nan where the run
-    does not converge); converged (2, 2): d_K < 1e-8; cycle (3,): the last
+    does not converge); excess (K+1, 2, 2): J(θ_k) − J*, the quantity Nesterov's
+    guarantee bounds, and excess_rates (2, 2) its per-step factor on the same
+    window; excess_bound (K+1, 2): that guarantee, (J(θ_0) − J* + ½μ‖θ_0 − θ*‖²)
+    (1 − 1/√κ)^k (Nesterov, 2004, Thm 2.2.3), for each problem;
+    converged (2, 2): d_K < 1e-8; cycle (3,): the last
     three θ_1 of heavy ball on the non-quadratic cost (a period-3 cycle);
     cycle_min: min over the last 30 steps of |θ_1|.
     """
@@ -36,6 +40,9 @@ class StronglyConvex:
     labels: tuple
     problems: tuple
     rates: np.ndarray
+    excess: np.ndarray
+    excess_rates: np.ndarray
+    excess_bound: np.ndarray
     converged: np.ndarray
     cycle: np.ndarray
     cycle_min: float
@@ -77,20 +84,28 @@ def strongly_convex(L: float = 25.0, mu: float = 1.0, steps: int = 200, theta0=(
     start = _theta0(theta0)
     problems = (LessardFunction(L, mu, extra_curvatures=[mu]), Quadratic([L, mu]))
     distance = np.empty((steps + 1, 2, 2))
+    excess = np.empty((steps + 1, 2, 2))
     thetas = {}
     for i, problem in enumerate(problems):
         for j, optimizer in enumerate((optimizers.momentum(lr_hb, alpha_hb), optimizers.nesterov(lr_n, alpha_n))):
             result = run(problem, optimizer, start, steps, keep_path=True)
             thetas[i, j] = result.theta
             distance[:, i, j] = np.linalg.norm(result.theta, axis=-1)  # θ* = 0 for both
+            excess[:, i, j] = problem.loss(result.theta) - problem.loss(np.zeros(2))
     converged = distance[-1] < 1e-8
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = (distance[k2] / distance[k1]) ** (1.0 / (k2 - k1))
+        excess_rates = (excess[k2] / excess[k1]) ** (1.0 / (k2 - k1))
     rates = np.where(converged, rates, np.nan)
+    excess_rates = np.where(converged, excess_rates, np.nan)
+    # Nesterov (2004), Thm 2.2.3 with γ_0 = μ: J(θ_k) − J* ≤ (J(θ_0) − J* + ½μ‖θ_0 − θ*‖²)(1 − 1/√κ)^k.
+    constant = excess[0, :, 1] + 0.5 * mu * distance[0, :, 1] ** 2
+    excess_bound = constant[None, :] * (1 - 1 / root) ** np.arange(steps + 1)[:, None]
     cycling = thetas[0, 0][:, 0]
     return StronglyConvex(
         steps=np.arange(steps + 1), distance=distance, labels=("heavy ball", "Nesterov"),
-        problems=("Lessard-Recht-Packard", "quadratic"), rates=rates, converged=converged,
+        problems=("Lessard-Recht-Packard", "quadratic"), rates=rates, excess=excess,
+        excess_rates=excess_rates, excess_bound=excess_bound, converged=converged,
         cycle=cycling[-3:].copy(), cycle_min=float(np.abs(cycling[-30:]).min()), window=(k1, k2),
         L=L, mu=mu, lr_heavy_ball=float(lr_hb), momentum_heavy_ball=float(alpha_hb),
         lr_nesterov=float(lr_n), momentum_nesterov=float(alpha_n), theta0=start,
