@@ -233,6 +233,7 @@ def test_sparse_drawback_small_run_and_dense_matched():
     result = ini.sparse_drawback(nonzero=2, hidden=(4,), steps=3, seeds=2)
     assert result.final_loss.shape == result.test_accuracy.shape == (4, 2)
     assert result.labels[0] == "sparse, N(0, 1)" and result.labels[2] == "sparse, N(0, 1/2)"
+    assert result.fan_ins == (64, 4)
     assert len(ini.drawback_table(result).splitlines()) == 2 + 4
     w = ini.dense_matched(np.random.default_rng(0), 400, 300, nonzero=4, std=1.0)
     assert abs(w.var() / (4 / 400) - 1.0) < 0.05
@@ -318,6 +319,29 @@ def test_step_size_control_small_run_counts_mistakes_by_hand():
     np.testing.assert_allclose(result.wrong, np.rint((1 - result.test_accuracy) * result.n_test))
     assert np.all((result.wrong_confidence > 0) & (result.wrong_confidence <= 1))
     assert np.all(result.wrong_surprise > 0)
+    assert result.blocked.shape == result.blocked_share.shape == (2, 2, 2)
+    assert np.all((result.blocked >= 0) & (result.blocked <= 1))
+    assert np.all((result.blocked_share >= 0) & (result.blocked_share <= 1))
+
+
+def test_blocked_images_measured_by_hand():
+    from coursekit.experiments.initialization.generalization import _blocked
+    from coursekit.experiments.initialization.schemes import digits_mlp
+    net = digits_mlp((8, 6), "relu", test_split=True)
+    theta = net.init_theta(np.random.default_rng(0), "he_normal", batch_shape=(3,))
+    # seed 1: layer-2 biases shifted so that some images switch off all layer-2 units; seed 2: all do
+    b2 = net.unpack(theta)[1][1]
+    b2[1] -= np.quantile(net.forward(theta)[1][0][1], 0.99)
+    b2[2] -= 1e6
+    fraction, share = _blocked(net, theta)
+    layers = net.forward(theta)
+    for s in range(3):
+        off = np.all(layers[1][1][s] == 0, axis=-1)
+        nll = -np.log(layers[-1][1][s][np.arange(net.y.size), net.y])
+        assert fraction[s] == off.mean()
+        assert abs(share[s] - nll[off].sum() / nll.sum()) <= 1e-12
+    assert 0 < fraction[1] < 1 and 0 < share[1] < 1
+    assert fraction[2] == 1 and abs(share[2] - 1) <= 1e-12
 
 
 def test_gaussian_condition_matches_svd_of_the_product():

@@ -207,7 +207,10 @@ class StepResult:
     test_loss, train_accuracy, test_accuracy, dead (hidden units never active
     on the training set), wrong (test mistakes), wrong_confidence (mean max
     probability on the mistakes), wrong_surprise (mean −log p(true class) on
-    the mistakes). n_hidden, n_test.
+    the mistakes), blocked (fraction of training images on which every unit of
+    the last hidden layer is off, so that the output is b_L whatever the image
+    and no gradient reaches any weight from them), blocked_share (the share of
+    the training cost those images carry). n_hidden, n_test.
     """
 
     lrs: np.ndarray
@@ -222,6 +225,8 @@ class StepResult:
     wrong: np.ndarray
     wrong_confidence: np.ndarray
     wrong_surprise: np.ndarray
+    blocked: np.ndarray
+    blocked_share: np.ndarray
     n_hidden: int
     n_test: int
 
@@ -235,6 +240,17 @@ def _mistakes(net, theta):
     n = np.maximum(count, 1)
     return (count, np.where(wrong, p.max(axis=-1), 0).sum(-1) / n,
             np.where(wrong, -np.log(np.maximum(p_true, 1e-300)), 0).sum(-1) / n)
+
+
+def _blocked(net, theta):
+    """Fraction of training images whose last hidden layer is all zero, and their share of
+    the cross-entropy: on them the output is b_L and only b_L gets a gradient."""
+    layers = net.forward(theta)
+    off = (layers[-2][1] <= 0).all(axis=-1)
+    p = layers[-1][1]
+    p_true = np.take_along_axis(p, np.broadcast_to(net.y[:, None], p.shape[:-1] + (1,)), -1)[..., 0]
+    nll = -np.log(np.maximum(p_true, 1e-300))
+    return off.mean(axis=-1), np.where(off, nll, 0).sum(-1) / nll.sum(-1)
 
 
 def step_size_control(
@@ -258,17 +274,19 @@ def step_size_control(
     net = digits_mlp(hidden, "relu", test_split=True)
     theta0 = np.stack([_section_one_draw(net, s, seeds, seed) for s in schemes])
     fields = {k: [] for k in ("final_loss", "test_loss", "train_accuracy", "test_accuracy", "dead",
-                              "wrong", "wrong_confidence", "wrong_surprise")}
+                              "wrong", "wrong_confidence", "wrong_surprise", "blocked", "blocked_share")}
     for lr in lrs:  # a scalar ε per run is faster than an array of them
         check_scalar("lr", lr, 0.0, low_open=True)
         r = run(net, momentum(float(lr), momentum_value), theta0, steps, batch_size=batch_size,
                 rng=np.random.default_rng(seed + 1), noise="common", record_every=steps)
         final = r.final_theta
         count, conf, surprise = _mistakes(net, final)
+        blocked, share = _blocked(net, final)
         for key, value in (("final_loss", r.loss[-1]), ("test_loss", net.test_loss(final)),
                            ("train_accuracy", net.accuracy(final, "train")),
                            ("test_accuracy", net.accuracy(final, "test")), ("dead", dead_units(net, final)),
-                           ("wrong", count), ("wrong_confidence", conf), ("wrong_surprise", surprise)):
+                           ("wrong", count), ("wrong_confidence", conf), ("wrong_surprise", surprise),
+                           ("blocked", blocked), ("blocked_share", share)):
             fields[key].append(value)
     return StepResult(lrs=lrs, labels=tuple(s.label for s in schemes), steps=steps,
                       dead_start=dead_units(net, theta0), n_hidden=int(sum(net.hidden)),

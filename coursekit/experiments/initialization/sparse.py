@@ -134,11 +134,13 @@ class DrawbackResult:
 
     labels (V,); nonzero k; stds (V,) std of a non-zero sparse weight (dense
     variants: the std that gives a unit the same input variance);
-    initial_loss, final_loss, test_accuracy (V, seeds) at k = 0 and ``steps``.
+    initial_loss, final_loss, test_accuracy (V, seeds) at k = 0 and ``steps``;
+    fan_ins, the fan-in m of each layer (a sparse layer is k/m dense).
     """
 
     labels: tuple
     nonzero: int
+    fan_ins: tuple
     stds: np.ndarray
     steps: int
     initial_loss: np.ndarray
@@ -185,6 +187,7 @@ def sparse_drawback(
                  rng=np.random.default_rng(seed + 1), noise="common", record_every=steps)
     return DrawbackResult(
         labels=tuple(label for label, _, _ in variants), nonzero=nonzero,
+        fan_ins=tuple(int(m) for m in net.layer_sizes[:-1]),
         stds=np.array([s for _, _, s in variants]), steps=steps,
         initial_loss=result.loss[0], final_loss=result.loss[-1],
         test_accuracy=net.accuracy(result.final_theta, "test"),
