@@ -103,24 +103,30 @@ def test_strongly_convex_heavy_ball_cycles_on_the_non_quadratic_cost(strong):
 
 
 def test_strongly_convex_nesterov_converges_at_one_minus_one_over_sqrt_kappa(strong):
-    # Effect: Nesterov with constant α converges on the same cost. The guarantee bounds
-    # J(θ_k) − J* by C(1 − 1/√κ)^k = C·0.8^k: measured J − J* falls at 0.649 per step, below
-    # the bound at every k; the distance ‖θ_k − θ*‖ falls at 0.805 ≈ √0.649, inside its own
-    # guarantee √0.8 = 0.894 (strong convexity: ½μ‖θ − θ*‖² ≤ J − J*).
+    # Effect: Nesterov with constant α converges on the same cost. Its step uses the valid
+    # smoothness constant L′ = 30 > L (with ε = 1/L the θ_1 part is solved exactly in ≤ 2 steps).
+    # The guarantee bounds J(θ_k) − J* by C(1 − 1/√κ′)^k = C·0.817^k: measured J − J* falls at
+    # 0.677 per step, below the bound at every k; the distance ‖θ_k − θ*‖ falls at 0.823 ≈
+    # √0.677, inside its own guarantee √0.817 = 0.904 (½μ‖θ − θ*‖² ≤ J − J*).
+    assert strong.nesterov_L == 30.0
     assert strong.converged[0, 1]
+    # θ_1 (the non-quadratic part) is never solved exactly: nonzero at every k.
+    assert np.all(strong.nesterov_theta1 != 0.0)
+    # Control: with L′ = L = 25 the θ_1 part is exactly 0 after two steps.
+    assert np.all(E.strongly_convex(nesterov_L=25.0, steps=20, window=(5, 20)).nesterov_theta1[2:] == 0.0)
     assert np.all(strong.excess[:, :, 1] <= strong.excess_bound)
     assert strong.excess_rates[0, 1] < strong.nesterov_bound - 0.1
     assert abs(strong.excess_rates[0, 1] - strong.rates[0, 1] ** 2) < 0.01
     assert strong.rates[0, 1] < np.sqrt(strong.nesterov_bound)
     # Control: comparing the distance rate with the J-rate bound is not like with like
-    # (0.805 > 0.8, an apparent violation that is not one).
+    # (0.823 > 0.817, an apparent violation that is not one).
     assert strong.rates[0, 1] > strong.nesterov_bound
 
 
 def test_strongly_convex_control_heavy_ball_converges_faster_on_the_quadratic(strong):
     # Control: the quadratic with the same L and μ; heavy ball converges at its rate
-    # (√κ − 1)/(√κ + 1) = 0.667 on the distance (measured 0.671), faster than Nesterov (0.805);
-    # on J − J* the rates square: 0.451 against 0.649.
+    # (√κ − 1)/(√κ + 1) = 0.667 on the distance (measured 0.671), faster than Nesterov (0.823);
+    # on J − J* the rates square: 0.451 against 0.677.
     assert strong.converged[1].all()
     assert abs(strong.rates[1, 0] - strong.heavy_ball_quadratic_rate) < 0.02
     assert strong.rates[1, 0] < strong.rates[1, 1] - 0.1
@@ -216,3 +222,18 @@ def test_the_slopes_minus_one_and_minus_two_are_set_by_the_constructed_spectrum(
     slopes = E.spectrum_control()
     np.testing.assert_allclose(slopes, [-0.5, -0.5, -1.0], atol=0.03)
     assert abs(slopes[2] / slopes[0] - 2.0) < 0.1
+    # Equal error is the boundary case: with error λ^(+1/4) (more in the steep directions) the
+    # slopes are steeper than the exponents (measured -1.50, -1.50, -2.86).
+    steeper = E.spectrum_control(error_power=0.25)
+    assert steeper[0] < -1.3 and steeper[2] < -2.5
+
+
+def test_the_bounds_limit_the_value_not_the_slope():
+    # On the λ^(-1/4) control at k = 3000: GD 0.148 ≤ L R²/(2k) = 441, Nesterov 0.0072 ≤
+    # 2 L R²/(k+1)² = 0.588, although both slopes are shallower than the bounds' exponents.
+    gd, gd_bound, nag, nag_bound = E.spectrum_control_bounds()
+    assert gd < gd_bound / 100 and nag < nag_bound / 10
+    # Control: the bound values are not vacuous constants: at k = 30 they are 100× larger, and the
+    # value of GD decreases with k as its bound does.
+    gd30, gd_bound30, _, _ = E.spectrum_control_bounds(steps=30)
+    assert gd_bound30 == pytest.approx(100 * gd_bound) and gd30 > gd

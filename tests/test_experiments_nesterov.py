@@ -154,7 +154,8 @@ def test_strongly_convex_runs_are_algorithms_8_2_and_8_3_by_hand():
         assert abs(np.linalg.norm(theta) - res.distance[-1, 0, j]) <= 1e-12
     # Polyak's and Nesterov's settings for κ = 25.
     assert (res.lr_heavy_ball, res.momentum_heavy_ball) == pytest.approx((1 / 9, 4 / 9))
-    assert (res.lr_nesterov, res.momentum_nesterov) == pytest.approx((1 / 25, 2 / 3))
+    assert (res.lr_nesterov, res.momentum_nesterov) == pytest.approx((1 / 30, (30 ** 0.5 - 1) / (30 ** 0.5 + 1)))
+    assert res.nesterov_L == 30.0 and res.nesterov_bound == pytest.approx(1 - 30 ** -0.5)
 
 
 def test_bias_and_noise_is_reproducible_and_sigma_zero_is_deterministic():

@@ -12,7 +12,8 @@ from coursekit.experiments import network_momentum as E
 @pytest.fixture(scope="module")
 def tiny():
     return E.network_momentum(lrs=(0.01, 0.1), effective_lrs=(0.1,), full_batch_effective_lrs=(0.1, 1.0),
-                              full_batch_momentum_extra=(), steps=3, seeds=2, batch_size=8)
+                              full_batch_momentum_extra=(), full_batch_gd_extra=(), full_batch_nesterov_extra=(),
+                              full_batch_methods=("SGD", "momentum"), steps=3, seeds=2, batch_size=8)
 
 
 def test_stability_edges_match_the_quadratic_theory():
@@ -98,7 +99,7 @@ def test_a_diverging_rate_is_reported_not_raised():
     assert res.minibatch[0].diverged.all() and res.matched_diverged("minibatch", 1e3)[0] == 1
     assert res.failed("minibatch", 1e3)[0] == 1
     table = E.comparison_table(res, "minibatch", E.matched_rows(res, "minibatch"))
-    assert "—" in table and "1/1" in table and "nan" not in table
+    assert "—" in table and "failed in 1/1" in table and "nan" not in table
 
 
 def test_tables_have_the_columns_and_fixed_precision(tiny):
@@ -151,14 +152,23 @@ def test_runner_steps_rejects_bad_hyperparameters(args, match):
 
 def test_extra_full_batch_steps_and_failure_lines():
     res = E.network_momentum(lrs=(0.1,), effective_lrs=(0.1,), full_batch_effective_lrs=(0.1,),
-                             full_batch_momentum_extra=(1.0,), steps=2, seeds=2, batch_size=8)
-    np.testing.assert_allclose(res.full_batch[0].effective_lr, [0.1])          # GD: not at 1.0
+                             full_batch_momentum_extra=(1.0,), full_batch_gd_extra=(0.2,),
+                             full_batch_nesterov_extra=(0.3,), full_batch_seeds=1, steps=2, seeds=2,
+                             batch_size=8)
+    assert res.full_batch_seeds == 1 and res.seeds == 2
+    assert [r.seeds for r in res.full_batch] == [1, 1, 1] and [r.seeds for r in res.minibatch] == [2, 2, 2]
+    np.testing.assert_allclose(res.full_batch[0].effective_lr, [0.1, 0.2])     # GD: its own extra
     np.testing.assert_allclose(res.full_batch[1].effective_lr, [0.1, 1.0])     # momentum: also 1.0
-    assert res.failed("full batch", 1.0)[0] == -1
+    np.testing.assert_allclose(res.full_batch[2].effective_lr, [0.1, 0.3])     # Nesterov: also 0.3
+    # Full batch is tuned over every step a method was run at.
+    assert res.tuned("full batch")[0][1] in (0.1, 0.2)
+    assert res.failed("full batch", 1.0)[0] == -1 and res.failed("full batch", 1.0)[2] == -1
+    kinds = res.failure_kinds("full batch", 1.0)
+    assert kinds.shape == (3, 4) and (kinds[0] == -1).all() and kinds[1].sum() <= 1
     assert np.isnan(res.dead("full batch", 1.0)[0]).all()
     dead = res.dead("full batch", 1.0)[1]
     assert 0.0 <= dead[0] <= dead[1] <= dead[2] <= 1.0
     line = E.failure_line(res, "full batch", 1.0)
     assert line.startswith("full batch, ε/(1−α) = 1: failed momentum ") and "GD" not in line
-    assert "dead units" in line and "/2" in line
-    assert res.full_batch[1].dead_units.shape == (2, 2)
+    assert "stalled" in line and "unfinished" in line and "/1" in line
+    assert res.full_batch[1].dead_units.shape == (1, 2)

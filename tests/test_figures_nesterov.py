@@ -105,7 +105,7 @@ def test_strongly_convex_figure_draws_both_problems_and_methods():
             np.testing.assert_allclose(line.get_ydata(), res.excess[:, i, j])
         np.testing.assert_allclose(drawn.lines[f"{name}, 1 − 1/√κ"].get_ydata(), res.excess_bound[:, i])
         assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-            "heavy ball", "Nesterov", "Nesterov's bound, ∝ (1 − 1/√κ)^k"]
+            "heavy ball", "Nesterov", "Nesterov's bound, ∝ (1 − 1/√κ′)^k, κ′ = L′/μ = 30"]
     assert axes[0].get_ylabel() == "J(θ_k) − J*"
     _close(fig)
 

@@ -24,7 +24,7 @@ def test_effective_step_figure_plots_mean_cost_against_the_effective_step():
     fig, axes = drawn
     assert len(axes) == 2
     assert set(drawn.lines) == {"minibatch SGD", "minibatch momentum", "minibatch Nesterov",
-                                "full batch GD", "full batch momentum"}
+                                "full batch GD", "full batch momentum", "full batch Nesterov"}
     for ax in axes:
         assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
         assert ax.get_xlabel() == "effective step ε/(1 − α)" and ax.get_legend() is not None

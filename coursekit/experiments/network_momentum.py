@@ -58,6 +58,7 @@ __all__ = [
     "NetworkMomentum",
     "comparison_table",
     "digits_network",
+    "extra_rows",
     "failure_line",
     "matched_rows",
     "network_momentum",
@@ -158,10 +159,10 @@ class NetworkMomentum:
     sampled with replacement, and with the full-batch gradient.
     lrs: the common grid of raw ε each method is tuned on (minibatch);
     effective_lrs: the matched ε_eff of the minibatch comparison;
-    full_batch_effective_lrs: the matched ε_eff of the full-batch control,
-    which is also the grid the full-batch methods are tuned on (the momentum
-    methods' full-batch runs may also hold extra steps, see
-    :func:`network_momentum`; those are not part of the tuning grid).
+    full_batch_effective_lrs: the matched ε_eff of the full-batch control;
+    each full-batch method may also hold extra steps (see
+    :func:`network_momentum`), and is tuned over all the steps it was run at.
+    The full-batch runs use the first ``full_batch_seeds`` θ_0 draws only.
     """
 
     minibatch: tuple
@@ -174,6 +175,7 @@ class NetworkMomentum:
     batch_size: int
     seeds: int
     n_train: int
+    full_batch_seeds: int = 0
 
     def runs(self, setting: str) -> tuple:
         if setting not in ("minibatch", "full batch"):
@@ -181,8 +183,11 @@ class NetworkMomentum:
         return self.minibatch if setting == "minibatch" else self.full_batch
 
     def matched_loss(self, setting: str, effective_lr: float) -> np.ndarray:
-        """Mean final J of each method at ε/(1 − α) = ``effective_lr`` (NaN if all seeds diverged)."""
-        return np.array([r.mean_loss()[r.index(effective_lr, effective=True)] for r in self.runs(setting)])
+        """Mean final J of each method at ε/(1 − α) = ``effective_lr`` (NaN if all seeds diverged
+        or the method was not run there)."""
+        return np.array([r.mean_loss()[r.index(effective_lr, effective=True)]
+                         if np.isclose(r.effective_lr, effective_lr, rtol=1e-9, atol=0.0).any() else np.nan
+                         for r in self.runs(setting)])
 
     def matched_diverged(self, setting: str, effective_lr: float) -> np.ndarray:
         """Number of diverged seeds of each method at ε/(1 − α) = ``effective_lr``."""
@@ -214,6 +219,28 @@ class NetworkMomentum:
             c = r.index(effective_lr, effective=True)
             with np.errstate(invalid="ignore"):
                 out.append(int((r.diverged[:, c] | ~(r.final_loss[:, c] <= threshold)).sum()))
+        return np.array(out)
+
+    def failure_kinds(self, setting: str, effective_lr: float, threshold: float = 0.5,
+                      band: float = 0.3) -> np.ndarray:
+        """(methods, 4) seeds per kind of failure at ε/(1 − α) = ``effective_lr``: diverged (the
+        runner stopped them), stalled (J within ``band`` of log 10 ≈ 2.30, the cost of guessing
+        the label frequencies), unfinished (``threshold`` < J below that band) and above it
+        (J > log 10 + ``band``, worse than guessing). −1 for a method not run there.
+        """
+        out = []
+        log10 = np.log(10.0)
+        for r in self.runs(setting):
+            if not np.isclose(r.effective_lr, effective_lr, rtol=1e-9, atol=0.0).any():
+                out.append([-1] * 4)
+                continue
+            c = r.index(effective_lr, effective=True)
+            ok, J = ~r.diverged[:, c], r.final_loss[:, c]
+            with np.errstate(invalid="ignore"):
+                out.append([int((~ok).sum()),
+                             int((ok & (np.abs(J - log10) <= band)).sum()),
+                             int((ok & (J > threshold) & (J < log10 - band)).sum()),
+                             int((ok & (J > log10 + band)).sum())])
         return np.array(out)
 
     def tuned_gain(self, setting: str) -> np.ndarray:
@@ -270,11 +297,10 @@ class NetworkMomentum:
 
     def tuned(self, setting: str) -> list:
         """(column, ε, mean final J) of each method at its best ε of the tuning grid."""
-        grid = self.lrs if setting == "minibatch" else None
         out = []
         for r in self.runs(setting):
-            lrs = grid if grid is not None else self.full_batch_effective_lrs * (1.0 - r.momentum)
-            c = r.best(lrs)
+            # Full batch: every step the method was run at (its extra steps bracket its best).
+            c = r.best(self.lrs if setting == "minibatch" else r.lr)
             out.append((c, float(r.lr[c]), float(r.mean_loss()[c])))
         return out
 
@@ -322,13 +348,16 @@ def network_momentum(
     lrs=DEFAULT_LRS[2:],
     effective_lrs=DEFAULT_LRS[3:],
     full_batch_effective_lrs=(1.0, 10.0 ** 0.5),
-    full_batch_momentum_extra=(10.0 ** 1.25,),
+    full_batch_momentum_extra=(10.0 ** 0.75, 10.0, 10.0 ** 1.25),
+    full_batch_gd_extra=(10.0 ** 0.25,),
+    full_batch_nesterov_extra=(10.0 ** 0.75, 10.0),
     momentum_value: float = 0.9,
     steps: int = 80,
     batch_size: int = 64,
     seeds: int = 10,
+    full_batch_seeds: int = 5,
     methods=METHODS,
-    full_batch_methods=METHODS[:2],
+    full_batch_methods=METHODS,
     seed: int = 0,
 ) -> NetworkMomentum:
     """SGD, momentum and Nesterov on the digits MLP at matched ε_eff and each at its best ε.
@@ -342,9 +371,12 @@ def network_momentum(
     grid) and, for the matched comparison, at ε = ε_eff (1 − α) for ε_eff in
     ``effective_lrs`` (α = 0 for SGD, α = ``momentum_value`` otherwise).
     Full-batch control: ``steps`` updates with the exact gradient of J, at
-    ε = ε_eff (1 − α) for ε_eff in ``full_batch_effective_lrs``; the momentum
-    methods also at ``full_batch_momentum_extra`` (where momentum's own edge
-    is probed; full batch is the expensive part, so GD is not run there).
+    ε = ε_eff (1 − α) for ε_eff in ``full_batch_effective_lrs``; gradient
+    descent also at ``full_batch_gd_extra``, momentum at
+    ``full_batch_momentum_extra`` and Nesterov at ``full_batch_nesterov_extra``
+    (where each method's best step and its own edge are probed; full batch is
+    the expensive part, so only the first ``full_batch_seeds`` of the θ_0 draws
+    (at most ``seeds``) are trained there).
     """
     lrs = check_interval("lrs", lrs, 0.0, np.inf, low_open=True, high_open=True).ravel()
     effective_lrs = check_interval("effective_lrs", effective_lrs, 0.0, np.inf,
@@ -362,10 +394,15 @@ def network_momentum(
         if bad or not chosen:
             raise ValueError(f"{name} must be a non-empty subset of {METHODS}, got {tuple(chosen)!r}")
     check_finite("lrs", lrs)
-    extra = np.atleast_1d(np.asarray(full_batch_momentum_extra, dtype=float)).ravel()
-    if extra.size:
-        extra = check_interval("full_batch_momentum_extra", extra, 0.0, np.inf,
-                               low_open=True, high_open=True).ravel()
+    extras = {}
+    for method, name, values in (("SGD", "full_batch_gd_extra", full_batch_gd_extra),
+                                 ("momentum", "full_batch_momentum_extra", full_batch_momentum_extra),
+                                 ("Nesterov", "full_batch_nesterov_extra", full_batch_nesterov_extra)):
+        extra = np.atleast_1d(np.asarray(values, dtype=float)).ravel()
+        if extra.size:
+            extra = check_interval(name, extra, 0.0, np.inf, low_open=True, high_open=True).ravel()
+        extras[method] = extra
+    full_seeds = min(check_int("full_batch_seeds", full_batch_seeds, low=1), seeds)
 
     # One θ_0 per seed, shape (S, 1, d): it broadcasts against the K learning rates.
     theta0 = net.init_theta(np.random.default_rng(seed), _WEIGHT_INIT, batch_shape=(seeds, 1))
@@ -376,12 +413,12 @@ def network_momentum(
             grid = _merge(lrs, effective_lrs * (1.0 - a))
             minibatch.append(_train(net, method, grid, alpha, theta0, steps, batch_size, seed + 1))
         if method in full_batch_methods:
-            eff = full_eff if method == "SGD" else _merge(full_eff, extra)
-            full.append(_train(net, method, eff * (1.0 - a), alpha, theta0, steps, None, seed))
+            eff = _merge(full_eff, extras[method])
+            full.append(_train(net, method, eff * (1.0 - a), alpha, theta0[:full_seeds], steps, None, seed))
     return NetworkMomentum(
         minibatch=tuple(minibatch), full_batch=tuple(full), lrs=lrs, effective_lrs=effective_lrs,
         full_batch_effective_lrs=full_eff, momentum=alpha, steps=steps, batch_size=batch_size,
-        seeds=seeds, n_train=net.n_train,
+        seeds=seeds, n_train=net.n_train, full_batch_seeds=full_seeds,
     )
 
 
@@ -392,6 +429,15 @@ def matched_rows(result: NetworkMomentum, setting: str, effective_lrs=None) -> l
         effective_lrs = result.effective_lrs if setting == "minibatch" else result.full_batch_effective_lrs
     return [(i, r.index(e, effective=True)) for e in np.atleast_1d(effective_lrs)
             for i, r in enumerate(runs)]
+
+
+def extra_rows(result: NetworkMomentum, setting: str = "full batch") -> list:
+    """(method index, column) of every run step outside the matched grid, sorted by ε_eff, then method."""
+    matched = result.effective_lrs if setting == "minibatch" else result.full_batch_effective_lrs
+    rows = [(float(r.effective_lr[c]), i, c) for i, r in enumerate(result.runs(setting))
+            for c in range(r.lr.size)
+            if not np.isclose(r.effective_lr[c], matched, rtol=1e-9, atol=0.0).any()]
+    return [(i, c) for _, i, c in sorted(rows)]
 
 
 def tuned_rows(result: NetworkMomentum, setting: str) -> list:
@@ -419,29 +465,35 @@ def runner_steps(method: str, lr: float, momentum_value: float, steps: int, seed
 
 
 def failure_line(result: NetworkMomentum, setting: str, effective_lr: float) -> str:
-    """One line per step: seeds of each method that failed (J > 0.5 or diverged), how many of those
-    diverged, and the min–max fraction of dead last-layer ReLU units over the non-diverged seeds.
-
-    A stalled network has most units of its last hidden layer dead (no gradient passes them);
-    a diverged one has a cost that grew without bound (the runner reports it). Methods not run
-    at this step are left out.
+    """One line per step: seeds of each method that failed (J > 0.5 or diverged), split by
+    :meth:`NetworkMomentum.failure_kinds` (diverged, stalled near log 10, unfinished below it,
+    above it), and the min–max fraction of dead last-layer ReLU units over the stalled seeds
+    (a dead unit is inactive on every training image and passes no gradient). Methods not
+    run at this step are left out.
     """
-    failed, dead = result.failed(setting, effective_lr), result.dead(setting, effective_lr)
+    failed, kinds = result.failed(setting, effective_lr), result.failure_kinds(setting, effective_lr)
     parts = []
-    for r, n, (low, _, high) in zip(result.runs(setting), failed, dead):
+    for r, n, (div, stall, low, high) in zip(result.runs(setting), failed, kinds):
         if n < 0:
             continue
         c = r.index(effective_lr, effective=True)
-        units = "—" if np.isnan(low) else f"{low:.2f}–{high:.2f}"
-        parts.append(f"{r.method} {n}/{r.seeds} ({int(r.diverged[:, c].sum())} diverged; dead units {units})")
+        with np.errstate(invalid="ignore"):
+            stalled = ~r.diverged[:, c] & (np.abs(r.final_loss[:, c] - np.log(10.0)) <= 0.3)
+        d = r.dead_units[stalled, c]
+        units = f"; dead units of stalled {d.min():.2f}–{d.max():.2f}" if d.size else ""
+        parts.append(f"{r.method} {n}/{r.seeds} ({div} diverged, {stall} stalled, {low} unfinished, "
+                     f"{high} above{units})")
     return f"{setting}, ε/(1−α) = {effective_lr:.3g}: failed " + ", ".join(parts)
 
 
-def comparison_table(result: NetworkMomentum, setting: str, rows, *, group: bool = True) -> str:
+def comparison_table(result: NetworkMomentum, setting: str, rows, *, group: bool = True,
+                     threshold: float = 0.5) -> str:
     """The table: method | ε | α | ε/(1−α) | final J (mean ± sd over seeds) | test accuracy | diverged.
 
     The mean and standard deviation of J are over the seeds that did not
-    diverge; test accuracy is the mean over all seeds (last finite θ).
+    diverge; test accuracy is the mean over all seeds (last finite θ). Where
+    any seed failed (diverged or J > ``threshold``, as in
+    :meth:`NetworkMomentum.failed`) only the number of failed seeds is printed.
     With ``group``, a blank line separates rows with different ε/(1 − α).
     """
     runs = result.runs(setting)
@@ -456,12 +508,19 @@ def comparison_table(result: NetworkMomentum, setting: str, rows, *, group: bool
             lines.append("")
         previous = eff
         ok = ~r.diverged[:, c]
-        if ok.any():
+        with np.errstate(invalid="ignore"):
+            failed = int((~ok | ~(r.final_loss[:, c] <= threshold)).sum())
+        accuracy = f"{r.test_accuracy[:, c].mean():>8.3f}"
+        if failed:
+            # A failed run is chaotic: its last digits depend on the floating-point summation
+            # order (BLAS, threads), so only the count is printed.
+            cost, accuracy = f"{'failed':>8} in {failed}/{r.seeds}", f"{'—':>8}"
+        elif ok.any():
             losses = r.final_loss[ok, c]
             cost = f"{_number(losses.mean()):>8} ± {_number(losses.std()):<10}"
         else:
             cost = f"{'—':>8}   {'':<10}"
         lines.append(f"{r.method:<9} {_number(r.lr[c]):>8} {r.momentum:>4.1f} {_number(eff):>8}   "
-                     f"{cost:<21} {r.test_accuracy[:, c].mean():>8.3f}  "
+                     f"{cost:<21} {accuracy}  "
                      f"{int((~ok).sum()):>6}/{r.seeds}")
     return "\n".join(lines)

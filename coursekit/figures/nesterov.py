@@ -189,7 +189,8 @@ def changing_lr_figure(result: ChangingLR) -> Drawn:
 def strongly_convex_figure(result: StronglyConvex) -> Drawn:
     """J(θ_k) − J* of heavy ball and Nesterov on the Lessard-Recht-Packard cost (left) and on
     the quadratic with the same L and μ (right), with Nesterov's guarantee
-    (J(θ_0) − J* + ½μ‖θ_0 − θ*‖²)(1 − 1/√κ)^k (Nesterov, 2004, Thm 2.2.3) dotted.
+    (J(θ_0) − J* + ½μ‖θ_0 − θ*‖²)(1 − 1/√κ′)^k (Nesterov, 2004, Thm 2.2.3) dotted, κ′ = L′/μ with
+    the smoothness constant L′ = ``result.nesterov_L`` of Nesterov's step.
 
     Lines: ``"<problem>, <method>"`` for problem in ``result.problems`` and
     method in ``result.labels``, and ``"<problem>, 1 − 1/√κ"`` (the bound).
@@ -206,7 +207,7 @@ def strongly_convex_figure(result: StronglyConvex) -> Drawn:
                 result.steps, result.excess[:, i, j], linestyle=style, color=PALETTE[j], label=method)
         (lines[f"{name}, 1 − 1/√κ"],) = ax.semilogy(
             result.steps, result.excess_bound[:, i], color="0.4", linestyle=":",
-            label="Nesterov's bound, ∝ (1 − 1/√κ)^k")
+            label=f"Nesterov's bound, ∝ (1 − 1/√κ′)^k, κ′ = L′/μ = {result.nesterov_L / result.mu:g}")
         ax.set_xlabel("iteration k")
         ax.set_title(f"{name} (L = {result.L:g}, μ = {result.mu:g})", fontsize="medium")
         ax.legend(fontsize="small", framealpha=0.9, loc="lower left")

@@ -26,7 +26,7 @@
 from __future__ import annotations
 
 from .canyon import InterimPoints, canyon_runs, interim_points
-from .convex import BatchRates, batch_rates, nesterov_1983_momentum, spectrum_control
+from .convex import BatchRates, batch_rates, nesterov_1983_momentum, spectrum_control, spectrum_control_bounds
 from .library import AlphaFit, ChangingLR, ConventionCheck, alpha_fit, changing_lr, convention_equivalence
 from .stochastic import (
     BiasAndNoise,
@@ -52,6 +52,7 @@ __all__ = [
     "batch_rates",
     "bias_and_noise",
     "spectrum_control",
+    "spectrum_control_bounds",
     "canyon_runs",
     "changing_lr",
     "convention_equivalence",

@@ -13,7 +13,7 @@ from ...problems import make_least_squares
 from ...runner import run
 from ._common import METHODS_BATCH
 
-__all__ = ["BatchRates", "batch_rates", "nesterov_1983_momentum", "spectrum_control"]
+__all__ = ["BatchRates", "batch_rates", "nesterov_1983_momentum", "spectrum_control", "spectrum_control_bounds"]
 
 
 @dataclass(frozen=True)
@@ -127,3 +127,25 @@ def spectrum_control(dim: int = 300, condition_number: float = 1e10, error_power
     alphas = schedules.stack(schedules.constant(0.0), schedules.constant(0.9), schedules.nesterov_momentum())
     result = run(Quadratic(eigenvalues), optimizers.nesterov(1.0, alphas), theta0, steps, record_every=10)
     return analysis.loglog_slope(result.steps, result.loss, k_min, k_max)
+
+
+def spectrum_control_bounds(dim: int = 300, condition_number: float = 1e10, error_power: float = -0.25,
+                            steps: int = 3000) -> np.ndarray:
+    """The values the bounds limit, on the control of :func:`spectrum_control`, at k = ``steps``.
+
+    Returns [J_GD, L R²/(2k), J_Nesterov, 2 L R²/(k + 1)²] with R = ‖θ_0 − θ*‖ and L = 1:
+    the standard bounds for ε = 1/L are J(θ_k) − J* ≤ L R²/(2k) for gradient descent and
+    ≤ 2 L R²/(k + 1)² for Nesterov's method (Beck & Teboulle, 2009, SIAM J. Imaging Sci.,
+    Thms 3.1 and 4.4, with f convex and L-smooth). They bound the value, not the slope.
+    """
+    from ...problems import Quadratic
+
+    dim = check_int("dim", dim, low=2)
+    steps = check_int("steps", steps, low=1)
+    eigenvalues = np.logspace(0.0, -np.log10(check_scalar("condition_number", condition_number, 1.0)), dim)
+    theta0 = eigenvalues ** check_scalar("error_power", error_power, -1.0, 1.0)
+    alphas = schedules.stack(schedules.constant(0.0), schedules.nesterov_momentum())
+    result = run(Quadratic(eigenvalues), optimizers.nesterov(1.0, alphas), theta0, steps, record_every=steps)
+    final = np.asarray(result.loss)[-1]
+    r2 = float(np.sum(theta0 ** 2))
+    return np.array([final[0], r2 / (2 * steps), final[1], 2 * r2 / (steps + 1) ** 2])

@@ -29,10 +29,11 @@ class StronglyConvex:
     does not converge); excess (K+1, 2, 2): J(θ_k) − J*, the quantity Nesterov's
     guarantee bounds, and excess_rates (2, 2) its per-step factor on the same
     window; excess_bound (K+1, 2): that guarantee, (J(θ_0) − J* + ½μ‖θ_0 − θ*‖²)
-    (1 − 1/√κ)^k (Nesterov, 2004, Thm 2.2.3), for each problem;
+    (1 − 1/√κ′)^k with κ′ = nesterov_L/μ (Nesterov, 2004, Thm 2.2.3), for each problem;
     converged (2, 2): d_K < 1e-8; cycle (3,): the last
     three θ_1 of heavy ball on the non-quadratic cost (a period-3 cycle);
-    cycle_min: min over the last 30 steps of |θ_1|.
+    cycle_min: min over the last 30 steps of |θ_1|; nesterov_theta1 (K+1,): θ_1 of Nesterov on
+    the non-quadratic cost (with ε = 1/L′ it is not wiped out in one or two steps).
     """
 
     steps: np.ndarray
@@ -56,18 +57,22 @@ class StronglyConvex:
     theta0: np.ndarray
     nesterov_bound: float
     heavy_ball_quadratic_rate: float
+    nesterov_L: float = 25.0
+    nesterov_theta1: np.ndarray | None = None
 
 
 def strongly_convex(L: float = 25.0, mu: float = 1.0, steps: int = 200, theta0=(3.3, 1.0),
-                    window=(100, 200)) -> StronglyConvex:
+                    window=(100, 200), nesterov_L: float = 30.0) -> StronglyConvex:
     """Heavy ball cycles on a smooth strongly convex cost where Nesterov converges.
 
     Settings (κ = L/μ): heavy ball (Algorithm 8.2) at Polyak's optimum for
     quadratics, ε = 4/(√L + √μ)², α = ((√κ − 1)/(√κ + 1))², rate
     (√κ − 1)/(√κ + 1) on every quadratic (Polyak, 1964); Nesterov
-    (Algorithm 8.3) with ε = 1/L, α = (√κ − 1)/(√κ + 1), guaranteed rate
-    1 − 1/√κ on every L-smooth μ-strongly convex function (Nesterov, 2004,
-    §2.2). The non-quadratic cost is h(θ_1) + ½ μ θ_2² with h of Lessard,
+    (Algorithm 8.3) with ε = 1/L′, α = (√κ′ − 1)/(√κ′ + 1), κ′ = L′/μ, guaranteed
+    rate 1 − 1/√κ′ on every L′-smooth μ-strongly convex function (Nesterov, 2004,
+    §2.2). L′ = ``nesterov_L`` ≥ L is also a valid smoothness constant; with L′ = L
+    the step ε = 1/L solves the θ_1 part exactly within two steps (the curvature
+    is exactly L near 0), so the measured rate would only be that of ½μθ_2². The non-quadratic cost is h(θ_1) + ½ μ θ_2² with h of Lessard,
     Recht & Packard (2016, §4.6); the control is ½(L θ_1² + μ θ_2²), the
     quadratic with the same L and μ. The second coordinate has curvature μ,
     the direction where the accelerated rate is tight.
@@ -78,9 +83,10 @@ def strongly_convex(L: float = 25.0, mu: float = 1.0, steps: int = 200, theta0=(
     k1, k2 = (check_int("window[0]", window[0], low=0), check_int("window[1]", window[1], high=steps))
     if not k1 < k2:
         raise ValueError(f"window must satisfy window[0] < window[1], got {window}")
-    root = np.sqrt(L / mu)
+    nesterov_L = check_scalar("nesterov_L", nesterov_L, L)
+    root, root_n = np.sqrt(L / mu), np.sqrt(nesterov_L / mu)
     lr_hb, alpha_hb = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2, ((root - 1) / (root + 1)) ** 2
-    lr_n, alpha_n = 1.0 / L, (root - 1) / (root + 1)
+    lr_n, alpha_n = 1.0 / nesterov_L, (root_n - 1) / (root_n + 1)
     start = _theta0(theta0)
     problems = (LessardFunction(L, mu, extra_curvatures=[mu]), Quadratic([L, mu]))
     distance = np.empty((steps + 1, 2, 2))
@@ -98,9 +104,9 @@ def strongly_convex(L: float = 25.0, mu: float = 1.0, steps: int = 200, theta0=(
         excess_rates = (excess[k2] / excess[k1]) ** (1.0 / (k2 - k1))
     rates = np.where(converged, rates, np.nan)
     excess_rates = np.where(converged, excess_rates, np.nan)
-    # Nesterov (2004), Thm 2.2.3 with γ_0 = μ: J(θ_k) − J* ≤ (J(θ_0) − J* + ½μ‖θ_0 − θ*‖²)(1 − 1/√κ)^k.
+    # Nesterov (2004), Thm 2.2.3 with γ_0 = μ: J(θ_k) − J* ≤ (J(θ_0) − J* + ½μ‖θ_0 − θ*‖²)(1 − 1/√κ′)^k.
     constant = excess[0, :, 1] + 0.5 * mu * distance[0, :, 1] ** 2
-    excess_bound = constant[None, :] * (1 - 1 / root) ** np.arange(steps + 1)[:, None]
+    excess_bound = constant[None, :] * (1 - 1 / root_n) ** np.arange(steps + 1)[:, None]
     cycling = thetas[0, 0][:, 0]
     return StronglyConvex(
         steps=np.arange(steps + 1), distance=distance, labels=("heavy ball", "Nesterov"),
@@ -109,7 +115,7 @@ def strongly_convex(L: float = 25.0, mu: float = 1.0, steps: int = 200, theta0=(
         cycle=cycling[-3:].copy(), cycle_min=float(np.abs(cycling[-30:]).min()), window=(k1, k2),
         L=L, mu=mu, lr_heavy_ball=float(lr_hb), momentum_heavy_ball=float(alpha_hb),
         lr_nesterov=float(lr_n), momentum_nesterov=float(alpha_n), theta0=start,
-        nesterov_bound=float(1 - 1 / root), heavy_ball_quadratic_rate=float((root - 1) / (root + 1)),
+        nesterov_bound=float(1 - 1 / root_n), nesterov_L=float(nesterov_L), nesterov_theta1=thetas[0, 1][:, 0].copy(), heavy_ball_quadratic_rate=float((root - 1) / (root + 1)),
     )
 
 
