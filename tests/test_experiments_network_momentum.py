@@ -172,3 +172,25 @@ def test_extra_full_batch_steps_and_failure_lines():
     assert line.startswith("full batch, ε/(1−α) = 1: failed momentum ") and "GD" not in line
     assert "stalled" in line and "unfinished" in line and "/1" in line
     assert res.full_batch[1].dead_units.shape == (1, 2)
+
+
+def test_quadratic_order_matches_a_loop_over_the_optimizers():
+    # Oracle: the same quadratic stepped by hand with Algorithm 8.2 / 8.3 in their two-line form.
+    lam = np.logspace(-3.0, 0.0, 50)
+    for row, look_ahead in enumerate((False, True)):
+        theta, velocity = np.ones(50), np.zeros(50)
+        for _ in range(80):
+            grad = lam * (theta + 0.9 * velocity if look_ahead else theta)
+            velocity = 0.9 * velocity - 0.3 * grad
+            theta = theta + velocity
+        expected = 0.5 * np.sum(lam * theta ** 2)
+        assert E.quadratic_order(3.0)[row, 0] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("kwargs, error", [({"momentum_value": 1.0}, ValueError),
+                                           ({"steps": 0}, ValueError),
+                                           ({"effective_lrs": np.nan}, ValueError)])
+def test_quadratic_order_rejects_bad_input(kwargs, error):
+    kwargs = {"effective_lrs": 1.0, **kwargs}
+    with pytest.raises(error):
+        E.quadratic_order(**kwargs)

@@ -47,7 +47,7 @@ import numpy as np
 
 from .._validation import check_finite, check_int, check_interval
 from ..optimizers import momentum, nesterov, sgd
-from ..problems import MLP
+from ..problems import MLP, Quadratic
 from ..runner import run
 from .initialization.schemes import digits_mlp
 
@@ -62,6 +62,7 @@ __all__ = [
     "failure_line",
     "matched_rows",
     "network_momentum",
+    "quadratic_order",
     "runner_steps",
     "stability_edges",
     "tuned_rows",
@@ -88,6 +89,25 @@ def stability_edges(momentum_value) -> np.ndarray:
     return np.array([2.0,
                      (2.0 + 2.0 * alpha) / (1.0 - alpha),
                      (2.0 + 2.0 * alpha) / ((1.0 + 2.0 * alpha) * (1.0 - alpha))])
+
+
+def quadratic_order(effective_lrs, momentum_value: float = 0.9, steps: int = 80) -> np.ndarray:
+    """(2, K) final J of momentum (row 0) and Nesterov (row 1) on a quadratic, at ε_eff λ_max.
+
+    The noise-free control for the network's Nesterov-against-momentum order:
+    50 curvatures log-spaced from 10⁻³ to L = 1, θ_0 = 1 in every direction,
+    exact gradients, ε = ε_eff (1 − α), the same number of updates as the network.
+    A run that diverges reports ``inf``.
+    """
+    alpha = float(check_interval("momentum", momentum_value, 0.0, 1.0, high_open=True))
+    effective = check_finite("effective_lrs", np.atleast_1d(np.asarray(effective_lrs, dtype=float)))
+    problem = Quadratic(np.logspace(-3.0, 0.0, 50))
+    out = np.empty((2, effective.size))
+    for row, method in enumerate((momentum, nesterov)):
+        result = run(problem, method(effective * (1.0 - alpha), alpha), np.ones(problem.dim),
+                     check_int("steps", steps, 1), record_every=steps)
+        out[row] = np.where(result.diverged, np.inf, result.loss[-1])
+    return out
 
 
 def digits_network() -> MLP:
