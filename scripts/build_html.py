@@ -7,11 +7,13 @@ Nothing is executed: the pages show the outputs stored in the notebooks
 (``python scripts/execute_notebooks.py`` refreshes them). Figures are
 embedded in the pages. An explorer needs a running kernel to move, so each
 one is shown as the last image it drew, taken from the widget state stored
-in the notebook: the page needs nothing from the network for its figures.
-With ``--live-widgets`` the widget state is embedded instead, as nbconvert
-does it; the explorers (inert sliders over their last image) are then drawn
-by @jupyter-widgets/html-manager, which the page loads from a CDN.
-Formulas are typeset by MathJax, which nbconvert also loads from a CDN.
+in the notebook.
+
+The pages need no network. Formulas are typeset by MathJax 2.7, copied from
+the PyPI package jupyter-server-mathjax into ``mathjax/`` next to the pages
+(only the parts a page loads: TeX input, HTML-CSS output, STIX-Web fonts),
+and every page loads it by a relative URL. nbconvert's other CDN scripts
+(require.js, mermaid) are left out: no output of the course uses them.
 """
 
 from __future__ import annotations
@@ -20,12 +22,101 @@ import argparse
 import copy
 import html
 import re
+import shutil
 import sys
 from pathlib import Path
+
+__all__ = [
+    "MATHJAX_CONFIG",
+    "MATHJAX_PARTS",
+    "build",
+    "copy_mathjax",
+    "export",
+    "freeze_widgets",
+    "index_page",
+    "main",
+    "mathjax_source",
+    "title_of",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+#: The combined configuration that jupyter-server-mathjax ships (it has no
+#: CommonHTML output, nbconvert's default), plus nbconvert's Safe mode.
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+#: What of the package's static/ folder a page loads, as glob patterns. Left
+#: out: localization/ (English is built in), the SVG output and the a11y
+#: tools (loaded only when a reader picks them in MathJax's menu).
+MATHJAX_PARTS = (
+    "LICENSE",
+    "MathJax.js",
+    "config/TeX-AMS-MML_HTMLorMML-full.js",
+    "config/Safe.js",
+    "extensions/*.js",
+    "extensions/TeX/*.js",
+    "extensions/MathML/*.js",
+    "extensions/HTML-CSS/*.js",
+    "extensions/a11y/accessibility-menu.js",
+    "jax/element/**/*.js",
+    "jax/input/**/*.js",
+    "jax/output/HTML-CSS/**/*.js",
+    "fonts/HTML-CSS/STIX-Web/woff/**/*.woff",
+)
+
+# nbconvert's lab template, less its CDN scripts. The package ships STIX-Web
+# web fonts only, and MathJax's HTML-CSS output defaults to TeX fonts (and to
+# PNG images of them as a fallback), so it is told to use STIX-Web; local
+# fonts are ignored, so that every machine draws the same glyphs. The
+# NativeMML output's style sheet (it styles the hidden MathML copy kept for
+# screen readers) names TeX OpenType fonts the package does not have either:
+# its @font-face rules are dropped, or every page would ask for missing files.
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}
+<script type="text/x-mathjax-config">
+MathJax.Hub.Config({"HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null}});
+MathJax.Hub.Register.StartupHook("NativeMML Jax Startup", function () {
+  var styles = MathJax.OutputJax.NativeMML.config.styles;
+  for (var key in styles) { if (key.indexOf("@font-face") === 0) delete styles[key]; }
+});
+</script>
+{{ super() }}
+{%- endblock html_head_js_mathjax -%}
+"""
+
+
+def mathjax_source() -> Path:
+    """The static/ folder of the installed jupyter-server-mathjax (MathJax 2.7)."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        raise SystemExit(
+            "build_html.py needs MathJax from the package jupyter-server-mathjax: "
+            "pip install jupyter-server-mathjax (it is in the test extra)"
+        ) from None
+    return Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+
+
+def copy_mathjax(output: Path, source: Path | None = None) -> int:
+    """Copy MathJax's needed parts (:data:`MATHJAX_PARTS`) to ``output``/mathjax; returns the bytes copied."""
+    source = mathjax_source() if source is None else source
+    target = output / "mathjax"
+    if target.exists():
+        shutil.rmtree(target)  # nothing stale from an earlier build
+    size = 0
+    for pattern in MATHJAX_PARTS:
+        matches = sorted(p for p in source.glob(pattern) if p.is_file())
+        if not matches:
+            raise FileNotFoundError(f"{source} has nothing that matches {pattern!r}")
+        for path in matches:
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            size += path.stat().st_size
+    return size
 
 
 def title_of(notebook: dict, fallback: str) -> str:
@@ -81,18 +172,23 @@ def freeze_widgets(notebook: dict) -> tuple[dict, int]:
     return notebook, frozen
 
 
-def export(path: Path, live_widgets: bool = False) -> tuple[str, str, int]:
-    """(title, HTML, number of explorer images frozen) of the notebook at ``path``."""
+def export(path: Path, mathjax_url: str = f"mathjax/MathJax.js?config={MATHJAX_CONFIG}") -> tuple[str, str, int]:
+    """(title, HTML, number of explorer images frozen) of the notebook at ``path``.
+
+    ``mathjax_url`` is where the page loads MathJax from, relative to the page.
+    """
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
 
     node = nbformat.read(path, as_version=4)  # cell sources as strings
-    frozen = 0
-    if not live_widgets:
-        node, frozen = freeze_widgets(node)
+    node, frozen = freeze_widgets(node)
     title = title_of(node, path.stem)
     node.metadata["title"] = title  # the page's <title>
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(
+        template_name="lab", template_file="course.html.j2", mathjax_url=mathjax_url,
+        extra_loaders=[jinja2.DictLoader({"course.html.j2": _TEMPLATE})],
+    )
     body, _ = exporter.from_notebook_node(node)
     return title, body, frozen
 
@@ -129,16 +225,18 @@ figure they drew; open the notebooks in JupyterLab to move them.</p>
 """
 
 
-def build(output: Path, *, exercises: bool = False, live_widgets: bool = False) -> list[Path]:
-    """Write one page per lecture (and exercise) plus index.html to ``output``; returns the pages."""
+def build(output: Path, *, exercises: bool = False) -> list[Path]:
+    """Write one page per lecture (and exercise), index.html and mathjax/ to ``output``; returns the pages."""
     output.mkdir(parents=True, exist_ok=True)
+    copy_mathjax(output)
     sources = [("Lectures", p, p.stem + ".html") for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
     if exercises:
         sources += [("Exercises", p, f"exercises/{p.stem}.html")
                     for p in sorted((ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))]
     entries, pages = [], []
     for section, path, link in sources:
-        title, body, _ = export(path, live_widgets)
+        up = "../" * link.count("/")  # exercises/ pages load MathJax from one folder up
+        title, body, _ = export(path, f"{up}mathjax/MathJax.js?config={MATHJAX_CONFIG}")
         page = output / link
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text(body, encoding="utf-8")
@@ -153,12 +251,10 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "build" / "html",
                         help="folder to write to (default build/html/)")
     parser.add_argument("--exercises", action="store_true", help="also the exercise notebooks, under exercises/")
-    parser.add_argument("--live-widgets", action="store_true",
-                        help="embed the widget state (explorers drawn by a widget manager from a CDN) "
-                             "instead of each explorer's last image")
     args = parser.parse_args(argv)
-    pages = build(args.output, exercises=args.exercises, live_widgets=args.live_widgets)
-    print(f"{len(pages)} pages and index.html in {args.output}")
+    pages = build(args.output, exercises=args.exercises)
+    mathjax = sum(p.stat().st_size for p in (args.output / "mathjax").rglob("*") if p.is_file())
+    print(f"{len(pages)} pages, index.html and MathJax ({mathjax / 1e6:.1f} MB) in {args.output}")
     return 0
 
 
