@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 # One BLAS thread, in this process and in the kernels nbval starts (they
 # inherit os.environ). The course's matrices are small: threads buy nothing,
 # and on a busy 2-core machine they make every product several times slower.
@@ -60,22 +58,3 @@ def pytest_collectstart(collector):
     extra = tuple(key for key in NBVAL_SKIP_COMPARE if key not in collector.skip_compare)
     collector.skip_compare = tuple(collector.skip_compare) + extra
 
-
-# Tests run on two xdist workers (``-n 2 --dist loadgroup`` in pyproject.toml).
-# A group runs whole, in order, on one worker: each test file (its module
-# fixtures are computed once), each notebook (nbval runs its cells in one
-# kernel, in order), and each browser suite (one server, one chromium).
-_SHARED_GROUPS = ("browser", "hub", "lite")
-
-
-@pytest.hookimpl(tryfirst=True)    # before xdist reads the marks
-def pytest_collection_modifyitems(config, items):
-    root = config.rootpath
-    for item in items:
-        try:
-            parts = item.path.relative_to(root).parts
-        except ValueError:
-            parts = item.path.parts
-        group = parts[1] if len(parts) > 2 and parts[0] == "tests" and parts[1] in _SHARED_GROUPS \
-            else "/".join(parts)
-        item.add_marker(pytest.mark.xdist_group(group))
