@@ -13,13 +13,33 @@ cell metadata):
 - a free-response answer (``solution: true``) is graded by hand: it is
   listed with its points and whether it has been answered.
 
-``--source solutions/`` (a folder or a notebook) puts back the check cells
-of the instructor's version by ``grade_id`` before running, which restores
-a check cell a student edited and runs the hidden tests too.
+``--source`` puts back the instructor's check cells before running, which
+restores a check cell a student edited and runs the hidden tests too. How
+a submission is matched with its source:
+
+- ``--source solutions/`` (a folder): the source of ``submitted/X.ipynb``
+  is ``solutions/X.ipynb``, by file name, as nbgrader matches a submitted
+  notebook with ``source/<assignment>/X.ipynb``. ``--source FILE.ipynb``
+  is the source of every notebook graded.
+- The submission must then hold at least one of the source's graded cells,
+  recognised by their nbgrader ``grade_id``; otherwise it is not a version
+  of that notebook.
+- Every graded cell is taken from the source, by ``grade_id``: the check
+  cell's code (hidden tests included) and its points, whatever the student
+  changed in the cell or its metadata. A graded cell of the source that the
+  submission lacks (deleted, or its ``grade_id`` changed) scores 0 as
+  "missing"; a second copy of a graded cell is run but not graded.
+
+A submission with no source (no file of that name, or no graded cell in
+common) is not graded at all: grading it without its hidden tests would
+report marks the instructor cannot trust. A restored check cell is reported
+as edited only when it differs from the *released* cell, which is the
+source's cell with its hidden tests removed (as ``nbgrader
+generate_assignment`` and ``scripts/generate_exercises.py`` remove them).
 
 Output: a table per notebook and a total, or ``--json`` for the same
 numbers as JSON. The exit status is 0 when every notebook could be graded,
-and 2 when a file could not be read.
+and 2 when a file could not be read or, with ``--source``, had no source.
 """
 
 from __future__ import annotations
@@ -34,7 +54,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-__all__ = ["CellResult", "NotebookResult", "grade_notebook", "main"]
+__all__ = ["CellResult", "NoSource", "NotebookResult", "grade_notebook", "main", "released_source"]
 
 STUB_ANSWER = "YOUR ANSWER HERE"
 REASON_LIMIT = 600  # characters of an error message kept in a reason
@@ -58,6 +78,7 @@ class NotebookResult:
     cells: list[CellResult] = field(default_factory=list)
     error: str = ""  # set when the notebook could not be graded at all
     seconds: float = 0.0
+    no_source: bool = False  # --source was given but no source matches this notebook
 
     @property
     def score(self) -> float:
@@ -73,7 +94,7 @@ class NotebookResult:
 
     def as_dict(self) -> dict:
         return {"path": self.path, "score": self.score, "max_score": self.max_score,
-                "manual_max_score": self.manual_max, "error": self.error,
+                "manual_max_score": self.manual_max, "error": self.error, "graded": not (self.error and not self.cells),
                 "seconds": round(self.seconds, 2), "cells": [asdict(c) for c in self.cells]}
 
 
@@ -103,28 +124,82 @@ def _error_of(cell) -> str:
     return ""
 
 
-def _restore_checks(notebook, source_path: Path) -> list[str]:
-    """Replace check cells by the source's, matched by grade_id; return the ids restored."""
+HIDDEN_BEGIN, HIDDEN_END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
+
+
+def released_source(source: str) -> str:
+    """A cell's code as students receive it: the hidden-test regions removed, line by
+    line, as nbgrader's ClearHiddenTests removes them."""
+    kept, hidden = [], False
+    for line in source.split("\n"):
+        if HIDDEN_BEGIN in line:
+            hidden = True
+        elif HIDDEN_END in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _same_code(a: str, b: str) -> bool:
+    """Equal up to trailing blanks, which editors add or remove on their own."""
+    return [line.rstrip() for line in a.strip().splitlines()] == \
+        [line.rstrip() for line in b.strip().splitlines()]
+
+
+class NoSource(Exception):
+    """A submission has no matching source notebook."""
+
+
+def _restore_checks(notebook, source_path: Path) -> tuple[list[str], list]:
+    """Put the source's graded cells into ``notebook`` by grade_id.
+
+    Returns the ids of the check cells the student had edited (compared
+    with the released cell, without hidden tests), and the source's graded
+    cells missing from the submission. Raises NoSource when the two have
+    no graded cell in common.
+    """
     import nbformat
 
     source = nbformat.read(source_path, as_version=4)
-    checks = {_meta(c).get("grade_id"): c for c in source.cells
-              if _meta(c).get("grade") and not _meta(c).get("solution")}
-    restored = []
+    graded = {_meta(c).get("grade_id"): c for c in source.cells if _meta(c).get("grade")}
+    present = {_meta(c).get("grade_id") for c in notebook.cells} & set(graded)
+    if graded and not present:
+        raise NoSource(f"none of the graded cells of {source_path} (grade_id "
+                       f"{', '.join(sorted(map(str, graded)))}) is in the submission")
+    edited, seen = [], set()
     for cell in notebook.cells:
         grade_id = _meta(cell).get("grade_id")
-        if grade_id in checks and _meta(cell).get("grade") and not _meta(cell).get("solution"):
-            if cell.source != checks[grade_id].source:
-                restored.append(grade_id)
-            cell.source = checks[grade_id].source
-    return restored
+        if grade_id not in graded:
+            continue
+        if grade_id in seen:  # a copy of a graded cell runs as an ordinary cell
+            cell.setdefault("metadata", {}).setdefault("nbgrader", {})["grade"] = False
+            continue
+        seen.add(grade_id)
+        original = graded[grade_id]
+        if _meta(original).get("solution"):  # a free-response answer: keep the student's text
+            cell.metadata["nbgrader"] = dict(_meta(original))
+            continue
+        if cell.cell_type != "code" or not _same_code(cell.source, released_source(original.source)):
+            edited.append(grade_id)
+        cell.cell_type, cell.source = "code", original.source
+        cell.setdefault("outputs", [])
+        cell.setdefault("execution_count", None)
+        cell.metadata["nbgrader"] = dict(_meta(original))  # its points, not the student's
+    missing = [c for c in source.cells if _meta(c).get("grade") and _meta(c).get("grade_id") not in seen]
+    return edited, missing
 
 
-def _source_for(path: Path, source: Path | None) -> Path | None:
-    if source is None:
-        return None
-    candidate = source / path.name if source.is_dir() else source
-    return candidate if candidate.exists() else None
+def _source_for(path: Path, source: Path) -> Path:
+    """The source notebook of the submission ``path`` (the matching rule is in the module doc)."""
+    if source.is_dir():
+        candidate = source / path.name
+        if not candidate.is_file():
+            raise NoSource(f"no source notebook {candidate} for {path} (matched by file name)")
+        return candidate
+    if not source.is_file():
+        raise NoSource(f"the source {source} does not exist")
+    return source
 
 
 def grade_notebook(path, *, timeout: float = 30.0, source=None) -> NotebookResult:
@@ -142,8 +217,18 @@ def grade_notebook(path, *, timeout: float = 30.0, source=None) -> NotebookResul
     except Exception as exc:  # missing file, not JSON, not a notebook
         result.error = _clip(f"cannot read {path}: {type(exc).__name__}: {exc}", 300)
         return result
-    source_path = _source_for(path, Path(source) if source else None)
-    restored = _restore_checks(notebook, source_path) if source_path else []
+    restored, missing = [], []
+    if source is not None:
+        try:
+            restored, missing = _restore_checks(notebook, _source_for(path, Path(source)))
+        except NoSource as exc:
+            result.error = _clip(f"not graded: {exc}", 400)
+            result.no_source = True
+            return result
+        except Exception as exc:  # an unreadable source notebook
+            result.error = _clip(f"cannot read the source of {path}: {type(exc).__name__}: {exc}", 400)
+            result.no_source = True
+            return result
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the lectures run; the kernel inherits it
     client = NotebookClient(
@@ -191,6 +276,11 @@ def grade_notebook(path, *, timeout: float = 30.0, source=None) -> NotebookResul
                 else:
                     reason = error + (f" (an earlier cell failed: {earlier_error})"
                                       if earlier_error and earlier_error != error else "")
+                    if error.startswith("AssertionError") and HIDDEN_BEGIN in cell.source:
+                        # A plain assert, not the check's CheckFailed: a hidden test, whose
+                        # answer is re-derived without coursekit.checks, disagreed.
+                        reason += (" (a hidden test failed: the function's answer differs from the "
+                                   "one the instructor's test computes)")
                     if grade_id in restored:
                         reason += " (this check cell had been edited; the original was run)"
                     status = "timeout" if timed_out or error.startswith("TimeoutError") else "failed"
@@ -201,6 +291,13 @@ def grade_notebook(path, *, timeout: float = 30.0, source=None) -> NotebookResul
                 earlier_error = ""
             elif error:
                 earlier_error = _clip(error, 200)
+    for cell in missing:
+        meta = _meta(cell)
+        manual = bool(meta.get("solution"))
+        result.cells.append(CellResult(
+            meta.get("grade_id", "?"), "manual" if manual else "auto", float(meta.get("points", 0)),
+            None if manual else 0.0, "missing",
+            "this graded cell is not in the submission (deleted, or its grade_id changed)"))
     result.seconds = time.perf_counter() - start
     if path.read_bytes() != raw:  # the student's code wrote to its own notebook
         result.error = "the notebook file changed while it was graded (by code in the notebook)"
@@ -216,7 +313,8 @@ def format_table(results: list[NotebookResult]) -> str:
     for res in results:
         lines.append(res.path)
         if res.error and not res.cells:
-            lines += [f"  not graded: {res.error}", ""]
+            text = res.error if res.error.startswith("not graded") else f"not graded: {res.error}"
+            lines += [f"  {text}", ""]
             continue
         width = max([len(c.grade_id) for c in res.cells] + [len("exercise")])
         lines.append(f"  {'exercise':<{width}}  {'points':>7}  result")
@@ -251,8 +349,10 @@ def main(argv=None) -> int:
                         help="seconds allowed per cell (default: 30)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--source", type=Path, default=None,
-                        help="instructor version (a notebook, or a folder such as solutions/) whose "
-                             "check cells, hidden tests included, replace the student's")
+                        help="instructor version (a notebook, or a folder such as solutions/ whose "
+                             "X.ipynb is the source of a submitted X.ipynb) whose check cells, hidden "
+                             "tests included, replace the student's; a notebook without a source is "
+                             "not graded (exit status 2)")
     args = parser.parse_args(argv)
     if args.timeout <= 0:
         parser.error(f"--timeout must be positive, got {args.timeout:g}")
@@ -264,6 +364,9 @@ def main(argv=None) -> int:
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(format_table(results))
+    for r in results:
+        if r.no_source:  # also on stderr, so that a script that keeps only stdout still sees it
+            sys.stderr.write(f"error: {r.path}: {r.error}\n")
     return 2 if any(r.error and not r.cells for r in results) else 0
 
 

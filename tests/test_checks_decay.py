@@ -61,3 +61,46 @@ POWER_MUTANTS = {
 def test_robbins_monro_power_names_each_mistake(hint):
     with pytest.raises(checks.CheckFailed, match=re.escape(hint)):
         checks.robbins_monro_power(POWER_MUTANTS[hint])
+
+
+# --------------------------------------------------------------------------
+# Further mistakes (each named or failed) and further correct versions (each accepted)
+# --------------------------------------------------------------------------
+
+
+FURTHER_MISTAKES = [
+    # Right for a decreasing schedule only; the check's ramp up (ε_0 = 0.1 < ε_τ = 0.3) fails it.
+    ("linear_schedule", "expected:", lambda k, lr0, lr_tau, tau: np.maximum(
+        lr0 + (lr_tau - lr0) * np.asarray(k) / tau, lr_tau)),
+    ("linear_schedule", "`if` and `and`/`or` do not work elementwise", lambda k, lr0, lr_tau, tau: (
+        (1 - min(k / tau, 1.0)) * lr0 + min(k / tau, 1.0) * lr_tau)),  # the builtin min on an array
+    ("linear_schedule", "expected:", lambda k, lr0, lr_tau, tau: (
+        (1 - np.minimum(np.asarray(k) / tau, 1.0)) * lr0 + lr_tau)),  # ε_τ without its weight a
+    ("robbins_monro_power", "This looks like only eq. 8.13 tested", lambda p: 0.5 < p < 2),
+    ("robbins_monro_power", "This looks like only eq. 8.12 tested", lambda p: p > 0),  # any decay
+    # Partial sums up to 2000 compared with a constant cannot see a slow divergence.
+    ("robbins_monro_power", "expected:", lambda p: bool(
+        sum(k ** -p for k in range(1, 2001)) > 50 and sum(k ** (-2 * p) for k in range(1, 2001)) < 50)),
+]
+
+FURTHER_CORRECT = [
+    ("linear_schedule", lambda k, lr0, lr_tau, tau: np.interp(k, [0, tau], [lr0, lr_tau])),
+    ("linear_schedule", lambda k, lr0, lr_tau, tau: np.where(
+        np.asarray(k) < tau, lr0 + (lr_tau - lr0) * np.asarray(k) / tau, lr_tau) * 1.0),
+    ("robbins_monro_power", lambda p: not (p <= 0.5 or p > 1)),
+    ("robbins_monro_power", lambda p: np.logical_and(2 * p > 1, p <= 1)),  # a numpy bool
+]
+
+
+@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
+def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(mistake)
+
+
+@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
+                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
+def test_further_correct_versions_pass(exercise, version, capsys):
+    getattr(checks, exercise)(version)
+    assert capsys.readouterr().out.strip().endswith("checks passed.")

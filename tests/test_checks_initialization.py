@@ -298,3 +298,162 @@ SPARSE_MUTANTS = {
 def test_sparse_names_each_mistake(hint):
     with pytest.raises(checks.CheckFailed, match=re.escape(hint)):
         checks.sparse(SPARSE_MUTANTS[hint])
+
+
+# --------------------------------------------------------------------------
+# Further mistakes (each named or failed) and further correct versions (each accepted)
+# --------------------------------------------------------------------------
+
+
+def _orthogonal_qr_of_uniform(rng, n, gain):
+    q, r = np.linalg.qr(rng.uniform(-1.0, 1.0, size=(n, n)))
+    return gain * q * np.sign(np.diag(r))
+
+
+def _orthogonal_eigenvectors(rng, n, gain):
+    a = rng.standard_normal((n, n))
+    return gain * np.linalg.eigh(a + a.T)[1]
+
+
+def _orthogonal_signed_permutation(rng, n, gain):
+    return gain * np.eye(n)[rng.permutation(n)] * rng.choice([-1.0, 1.0], size=n)
+
+
+def _orthogonal_cayley(rng, n, gain):
+    a = rng.standard_normal((n, n))
+    skew = a - a.T
+    return gain * np.linalg.solve(np.eye(n) + skew, np.eye(n) - skew)
+
+
+def _orthogonal_gram_schmidt(rng, n, gain):
+    a = rng.standard_normal((n, n))
+    q = np.zeros((n, n))
+    for j in range(n):
+        u = a[:, j] - q[:, :j] @ (q[:, :j].T @ a[:, j])
+        q[:, j] = u / np.linalg.norm(u)
+    return gain * q
+
+
+def _orthogonal_random_signs(rng, n, gain):
+    # Any column signs independent of Q give the uniform distribution too.
+    q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    return gain * q * rng.choice([-1.0, 1.0], size=n)
+
+
+def _sparse_with(values):
+    def draw(rng, fan_in, fan_out, nonzero):
+        W = np.zeros((fan_in, fan_out))
+        for j in range(fan_out):
+            W[rng.choice(fan_in, size=nonzero, replace=False), j] = values(rng, nonzero)
+        return W
+    return draw
+
+
+def _sparse_shared_values(rng, fan_in, fan_out, nonzero):
+    values = rng.standard_normal(nonzero)  # one set of k values, reused by every unit
+    W = np.zeros((fan_in, fan_out))
+    for j in range(fan_out):
+        W[rng.choice(fan_in, size=nonzero, replace=False), j] = values
+    return W
+
+
+def _sparse_by_argpartition(rng, fan_in, fan_out, nonzero):
+    if nonzero == fan_in:
+        rows = np.tile(np.arange(fan_in)[:, None], (1, fan_out))
+    else:
+        rows = np.argpartition(rng.random((fan_in, fan_out)), nonzero - 1, axis=0)[:nonzero]
+    W = np.zeros((fan_in, fan_out))
+    np.put_along_axis(W, rows, rng.normal(0.0, 1.0, size=(nonzero, fan_out)), axis=0)
+    return W
+
+
+def _sparse_values_first(rng, fan_in, fan_out, nonzero):
+    values = rng.standard_normal((nonzero, fan_out))
+    W = np.zeros((fan_in, fan_out))
+    for j in range(fan_out):
+        W[rng.choice(fan_in, size=nonzero, replace=False), j] = values[:, j]
+    return W
+
+
+FURTHER_MISTAKES = [
+    ("glorot_uniform", "This looks like a normal distribution clipped to the bound",
+     lambda rng, m, n: np.clip(rng.normal(0.0, np.sqrt(2 / (m + n)), size=(m, n)), -_bound(m, n), _bound(m, n))),
+    ("glorot_uniform", "This looks like one draw per row repeated in every column",
+     lambda rng, m, n: rng.uniform(-_bound(m, n), _bound(m, n), size=(m, 1)) * np.ones((1, n))),
+    ("glorot_uniform", "This looks like one draw per column repeated in every row",
+     lambda rng, m, n: np.tile(rng.uniform(-_bound(m, n), _bound(m, n), size=n), (m, 1))),
+    ("glorot_uniform", "expected:",  # "random minus random": a triangular distribution
+     lambda rng, m, n: _bound(m, n) * (rng.random((m, n)) - rng.random((m, n)))),
+    ("glorot_uniform", "expected:",
+     lambda rng, m, n: rng.uniform(-np.sqrt(6 / (m * n)), np.sqrt(6 / (m * n)), size=(m, n))),
+    ("orthogonal", "This looks like the eigenvectors of a symmetric Gaussian matrix", _orthogonal_eigenvectors),
+    ("orthogonal", "This looks like the QR factorization of a uniform, not a Gaussian, matrix",
+     _orthogonal_qr_of_uniform),
+    ("orthogonal", "expected:", _orthogonal_signed_permutation),
+    ("orthogonal", "expected:", _orthogonal_cayley),
+    ("sparse", "This looks like non-zero weights of random sign and size 1",
+     _sparse_with(lambda rng, k: rng.choice([-1.0, 1.0], size=k))),
+    ("sparse", "This looks like non-zero weights uniform on [−√3, √3]",
+     _sparse_with(lambda rng, k: rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), size=k))),
+    ("sparse", "expected:", _sparse_with(lambda rng, k: rng.laplace(0.0, np.sqrt(0.5), size=k))),
+    ("sparse", "expected:", _sparse_with(lambda rng, k: np.abs(rng.standard_normal(k)))),
+    ("sparse", "expected:", _sparse_shared_values),
+]
+
+FURTHER_CORRECT = [
+    ("glorot_uniform", lambda rng, m, n: rng.uniform(0.0, 2 * _bound(m, n), size=(m, n)) - _bound(m, n)),
+    ("glorot_uniform", lambda rng, m, n: _bound(m, n) * rng.uniform(-1.0, 1.0, size=(n, m)).T.copy()),
+    ("orthogonal", _orthogonal_gram_schmidt),
+    ("orthogonal", _orthogonal_random_signs),
+    ("orthogonal", lambda rng, n, gain: _no_gain(rng, n, gain).T * gain),  # Qᵀ is uniform too
+    ("sparse", _sparse_by_argpartition),
+    ("sparse", _sparse_values_first),
+]
+
+
+@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
+def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(mistake)
+
+
+@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
+                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
+def test_further_correct_versions_pass(exercise, version, capsys):
+    getattr(checks, exercise)(version)
+    assert capsys.readouterr().out.strip().endswith("checks passed.")
+
+
+# -- the per-entry tests over many draws of a small matrix can fail on their own ---------
+
+def _glorot_normal_when_small(rng, fan_in, fan_out):
+    if fan_in * fan_out > 100:
+        return rng.uniform(-_bound(fan_in, fan_out), _bound(fan_in, fan_out), size=(fan_in, fan_out))
+    return np.clip(rng.normal(0.0, np.sqrt(2 / (fan_in + fan_out)), size=(fan_in, fan_out)),
+                   -_bound(fan_in, fan_out), _bound(fan_in, fan_out))
+
+
+def _glorot_correlated_when_small(rng, fan_in, fan_out):
+    W = rng.uniform(-_bound(fan_in, fan_out), _bound(fan_in, fan_out), size=(fan_in, fan_out))
+    if 1 < fan_in * fan_out <= 100:
+        W.flat[1] = W.flat[0]  # two entries of the small matrix always equal
+    return W
+
+
+def _sparse_correlated_when_small(rng, fan_in, fan_out, nonzero):
+    W = _sparse_by_permutation(rng, fan_in, fan_out, nonzero)
+    if fan_in * fan_out <= 12 and nonzero < fan_in:
+        W[:, 1] = 0.0
+        W[W[:, 0] != 0, 1] = rng.standard_normal(nonzero)  # unit 1 copies unit 0's inputs
+    return W
+
+
+@pytest.mark.parametrize("exercise, fn, match", [
+    ("glorot_uniform", _glorot_normal_when_small, "each entry W_ij distributed as U(−b, b)"),
+    ("glorot_uniform", _glorot_correlated_when_small, "independent entries"),
+    ("sparse", _sparse_correlated_when_small, "which entries are non-zero"),
+], ids=["glorot-entry-distribution", "glorot-entry-correlation", "sparse-pattern-correlation"])
+def test_the_per_entry_tests_fail_on_their_own(exercise, fn, match):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(fn)

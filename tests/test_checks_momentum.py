@@ -127,7 +127,7 @@ def test_terminal_velocity_steps_accepts_a_loop(capsys):
         return k
 
     checks.terminal_velocity_steps(loop)
-    assert "all 11 checks passed" in capsys.readouterr().out
+    assert "all 18 checks passed" in capsys.readouterr().out
 
 
 def test_terminal_velocity_steps_matches_the_lecture(solution):
@@ -186,3 +186,67 @@ def test_optimal_heavy_ball_gives_the_optimal_rate(solution):
     grid = spectrum_rate(np.linspace(0.001, 0.039, 200)[:, None], np.linspace(0.0, 0.99, 200), mu, L)
     assert np.isclose(best, 9 / 11) and grid.min() >= best - 1e-9
 
+
+
+# --------------------------------------------------------------------------
+# Further mistakes (each named or failed) and further correct versions (each accepted)
+# --------------------------------------------------------------------------
+
+
+def _steps_loop_non_strict(momentum, fraction):
+    """Counts while 1 − α^k ≤ fraction: one update too many exactly on a boundary."""
+    k = 1
+    while 1 - momentum**k <= fraction:
+        k += 1
+    return k
+
+
+def _step_on_copies(theta, velocity, grad, lr, momentum):
+    new_velocity = np.array(velocity, dtype=float)  # a copy, so in-place updates are safe
+    new_velocity *= momentum
+    new_velocity -= lr * grad
+    new_theta = theta.copy()
+    new_theta += new_velocity
+    return new_theta, new_velocity
+
+
+FURTHER_MISTAKES = [
+    ("momentum_step", "expected:", lambda t, v, g, lr, a: (t - (a * v - lr * g), a * v - lr * g)),  # θ ← θ − v
+    ("momentum_step", "expected:", lambda t, v, g, lr, a: (t + a * (v - lr * g), a * (v - lr * g))),  # α on εg too
+    ("momentum_step", "expected:", lambda t, v, g, lr, a: (t + a * v - lr * g, v)),  # the old v returned
+    # ceil(x) written as int(x) + 1: wrong exactly when ln(1 − fraction)/ln α is a whole number.
+    ("terminal_velocity_steps", "This looks like int(...) + 1 in place of ceil",
+     lambda a, f: int(np.log(1 - f) / np.log(a)) + 1 if a > 0 else 1),
+    ("terminal_velocity_steps", "This looks like int(...) + 1 in place of ceil", _steps_loop_non_strict),
+    ("terminal_velocity_steps", "expected:",  # log10 over ln
+     lambda a, f: max(1, math.ceil(math.log10(1 - f) / math.log(a))) if a > 0 else 1),
+    ("optimal_heavy_ball", "expected:", lambda mu, L: (_polyak(mu, L)[0], 1 - 1 / math.sqrt(L / mu))),
+    ("optimal_heavy_ball", "expected:", lambda mu, L: (4 / (L + mu), _polyak(mu, L)[1])),
+    ("optimal_heavy_ball", "expected:", lambda mu, L: (1 / math.sqrt(L * mu), _polyak(mu, L)[1])),
+]
+
+FURTHER_CORRECT = [
+    ("momentum_step", _step_on_copies),
+    ("momentum_step", lambda t, v, g, lr, a: (np.add(t, np.multiply(a, v) - np.multiply(lr, g)),
+                                              np.subtract(np.multiply(a, v), np.multiply(lr, g)))),
+    ("terminal_velocity_steps", lambda a, f: 1 if a == 0 else max(1, math.ceil(math.log(1 - f, a)))),
+    ("terminal_velocity_steps", lambda a, f: 1 if a == 0 else max(1, int(np.ceil(np.log1p(-f) / np.log(a))))),
+    ("optimal_heavy_ball", lambda mu, L: ((2 / (np.sqrt(L) + np.sqrt(mu))) ** 2,
+                                          ((np.sqrt(L) - np.sqrt(mu)) / (np.sqrt(L) + np.sqrt(mu))) ** 2)),
+    ("optimal_heavy_ball", lambda mu, L: (4 / (L + mu + 2 * math.sqrt(L * mu)),
+                                          (1 - 2 / (math.sqrt(L / mu) + 1)) ** 2)),
+]
+
+
+@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
+def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(mistake)
+
+
+@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
+                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
+def test_further_correct_versions_pass(exercise, version, capsys):
+    getattr(checks, exercise)(version)
+    assert capsys.readouterr().out.strip().endswith("checks passed.")

@@ -185,3 +185,91 @@ LIBRARY_MUTANTS = {
 def test_nesterov_to_library_names_each_mistake(hint):
     with pytest.raises(checks.CheckFailed, match=re.escape(hint)):
         checks.nesterov_to_library(LIBRARY_MUTANTS[hint])
+
+
+# --------------------------------------------------------------------------
+# Further mistakes (each named or failed) and further correct versions (each accepted)
+# --------------------------------------------------------------------------
+
+
+def _step_gradient_at_eps(theta, velocity, grad_fn, lr, momentum):
+    new_velocity = momentum * velocity - lr * grad_fn(theta + lr * velocity)  # θ + εv, not θ + αv
+    return theta + new_velocity, new_velocity
+
+
+def _step_reformulated(theta, velocity, grad_fn, lr, momentum):
+    """The reformulation that tracks the interim point, applied to the book's θ."""
+    grad = grad_fn(theta + momentum * velocity)
+    new_velocity = momentum * velocity - lr * grad
+    return theta + momentum * new_velocity - lr * grad, new_velocity
+
+
+def _step_with_numpy(theta, velocity, grad_fn, lr, momentum):
+    interim = np.add(theta, np.multiply(momentum, velocity))
+    new_velocity = np.subtract(np.multiply(momentum, velocity), np.multiply(lr, grad_fn(interim)))
+    return np.add(theta, new_velocity), new_velocity
+
+
+def _step_in_one_line(theta, velocity, grad_fn, lr, momentum):
+    grad = grad_fn(theta + momentum * velocity)
+    return theta + momentum * velocity - lr * grad, momentum * velocity - lr * grad
+
+
+def _fista_ratio(k):
+    """(t_k − 1)/t_{k+1} with t_1 = 1, t_{k+1} = (1 + √(1 + 4t_k²))/2: a related but different schedule."""
+    k = np.asarray(k)
+    out = np.empty(k.shape)
+    for index, value in np.ndenumerate(k):
+        t = 1.0
+        for _ in range(int(value) - 1):
+            t = (1 + np.sqrt(1 + 4 * t * t)) / 2
+        out[index] = (t - 1) / ((1 + np.sqrt(1 + 4 * t * t)) / 2)
+    return float(out) if out.ndim == 0 else out
+
+
+def _schedule_capped(k):
+    alpha = np.minimum((np.asarray(k, dtype=float) - 1) / (np.asarray(k, dtype=float) + 2), 0.9)
+    return float(alpha) if alpha.ndim == 0 else alpha
+
+
+def _schedule_one_minus(k):
+    alpha = 1 - 3 / (np.asarray(k, dtype=float) + 2)
+    return float(alpha) if alpha.ndim == 0 else alpha
+
+
+def _schedule_divide(k):
+    alpha = np.divide(np.subtract(k, 1), np.add(k, 2), dtype=float)
+    return float(alpha) if np.ndim(alpha) == 0 else alpha
+
+
+FURTHER_MISTAKES = [
+    ("nesterov_step", "expected:", _step_gradient_at_eps),
+    ("nesterov_step", "expected:", _step_reformulated),
+    ("nesterov_schedule", "expected:", _fista_ratio),
+    ("nesterov_schedule", "expected:", _schedule_capped),  # α capped at 0.9, as some codes do
+    ("nesterov_to_library", "expected:", lambda t, v, lr, a: (t + a * lr * v, -v / lr)),  # p = θ + αεv
+    ("nesterov_to_library", "expected:", lambda t, v, lr, a: (t + a * v, -a * v / lr)),  # b = −αv/ε
+]
+
+FURTHER_CORRECT = [
+    ("nesterov_step", _step_with_numpy),
+    ("nesterov_step", _step_in_one_line),
+    ("nesterov_schedule", _schedule_one_minus),
+    ("nesterov_schedule", _schedule_divide),
+    ("nesterov_to_library", lambda t, v, lr, a: (np.add(t, np.multiply(a, v)), np.divide(np.negative(v), lr))),
+    ("nesterov_to_library", lambda t, v, lr, a: (t + a * v, v * (-1.0 / lr))),
+]
+
+
+@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
+def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(mistake)
+
+
+@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
+                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
+def test_further_correct_versions_pass(exercise, version, capsys):
+    getattr(checks, exercise)(version)
+    assert capsys.readouterr().out.strip().endswith("checks passed.")

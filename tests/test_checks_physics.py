@@ -183,3 +183,62 @@ def test_dry_friction_cases_stay_clear_of_the_band_edge():
         path = physics.simulate(lambda t, lam=lam: lam * t, [theta0], [0.0], drag="dry", coefficient=c,
                                 step=0.01, steps=steps)
         assert path.final_velocity[0] == 0.0 and abs(path.final_theta[0] - theta) < 2e-3
+
+
+# --------------------------------------------------------------------------
+# Further mistakes (each named or failed) and further correct versions (each accepted)
+# --------------------------------------------------------------------------
+
+
+def _rest_swing_by_swing(theta0, curvature, friction, *, band_of=lambda c, lam: c / lam, absolute=False):
+    band, theta = band_of(friction, curvature), float(theta0)
+    while abs(theta) > band:
+        theta = 2 * band * np.sign(theta) - theta  # the mirror image about the edge ±b
+    return abs(theta) if absolute else theta
+
+
+def _rest_closed_form(theta0, curvature, friction):
+    band, size = friction / curvature, abs(theta0)
+    if size <= band:
+        return float(theta0)
+    swings = math.ceil((size - band) / (2 * band))  # half swings until |θ| ≤ b
+    return float((-1) ** swings * np.sign(theta0) * (size - 2 * band * swings))
+
+
+FURTHER_MISTAKES = [
+    # Implicit in the drag: v_{k+1} = (v_k − h∇J)/(1 + hc), a stable but different scheme.
+    ("euler_step", "expected:", lambda t, v, g, h, c: (t + h * (v - h * g) / (1 + h * c), (v - h * g) / (1 + h * c))),
+    ("euler_step", "expected:", lambda t, v, g, h, c: (  # θ moved with the mean of the two velocities
+        t + h * (v + (v + h * (-g - c * v))) / 2, v + h * (-g - c * v))),
+    ("euler_step", "expected:", lambda t, v, g, h, c: (  # h² in the position update
+        t + h * h * (v + h * (-g - c * v)), v + h * (-g - c * v))),
+    ("particle_from_momentum", "expected:", lambda lr, a: (np.sqrt(lr), (1 - a) / lr)),  # c = (1 − α)/ε
+    ("particle_from_momentum", "expected:", lambda lr, a: (np.sqrt(lr), (a - 1) / np.sqrt(lr))),  # sign of c
+    ("dry_friction_rest_point", "expected:", lambda t0, lam, c: _rest_swing_by_swing(t0, lam, c, absolute=True)),
+    ("dry_friction_rest_point", "This looks like the band |θ| ≤ c, without the curvature",
+     lambda t0, lam, c: _rest_swing_by_swing(t0, lam, c, band_of=lambda c_, lam_: c_ * lam_)),
+]
+
+FURTHER_CORRECT = [
+    ("euler_step", lambda t, v, g, h, c: (t + h * ((1 - h * c) * v - h * g), (1 - h * c) * v - h * g)),
+    ("euler_step", lambda t, v, g, h, c: (np.add(t, np.multiply(h, v - np.multiply(h, g + np.multiply(c, v)))),
+                                          np.subtract(v, np.multiply(h, g + np.multiply(c, v))))),
+    ("particle_from_momentum", lambda lr, a: (np.power(lr, 0.5), (1 - np.asarray(a)) * np.power(lr, -0.5))),
+    ("particle_from_momentum", lambda lr, a: (np.sqrt(lr), np.divide(np.subtract(1, a), np.sqrt(lr)))),
+    ("dry_friction_rest_point", _rest_swing_by_swing),
+    ("dry_friction_rest_point", _rest_closed_form),
+]
+
+
+@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
+def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(mistake)
+
+
+@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
+                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
+def test_further_correct_versions_pass(exercise, version, capsys):
+    getattr(checks, exercise)(version)
+    assert capsys.readouterr().out.strip().endswith("checks passed.")

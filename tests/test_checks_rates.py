@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import itertools
+import math
 import re
 from pathlib import Path
 
@@ -199,3 +201,87 @@ UPDATE_MUTANTS = [
 def test_updates_within_budget_names_each_mistake(hint, mutant):
     with pytest.raises(checks.CheckFailed, match=re.escape(hint)):
         checks.updates_within_budget(mutant)
+
+
+# --------------------------------------------------------------------------
+# Further mistakes (each named or failed) and further correct versions (each accepted)
+# --------------------------------------------------------------------------
+
+
+def _scalar_or_array(slope):
+    return float(slope) if np.ndim(slope) == 0 else slope
+
+
+def _slope_through_origin(k, values):
+    """Least squares without an intercept: log(values) = p·log(k)."""
+    x, y = np.log(k), np.log(values)
+    return _scalar_or_array(np.tensordot(x, y, axes=(0, 0)) / (x @ x))
+
+
+def _mean_of_local_slopes(k, values):
+    x, y = np.log(k), np.log(values)
+    return _scalar_or_array((np.diff(y, axis=0).T / np.diff(x)).T.mean(axis=0))
+
+
+def _slope_by_lstsq(k, values):
+    design = np.column_stack([np.log(k), np.ones(len(k))])
+    return _scalar_or_array(np.linalg.lstsq(design, np.log(values), rcond=None)[0][0])
+
+
+def _sizes_until(budget, m0, growth, n, rounding=round):
+    used = count = 0
+    while True:
+        size = rounding(min(m0 * growth**count, n))
+        if used + size > budget:
+            return count
+        used, count = used + size, count + 1
+
+
+def _updates_from_a_list(budget, m0, growth, n):
+    sizes = []
+    while sum(sizes) <= budget:
+        sizes.append(round(min(m0 * growth ** len(sizes), n)))
+    return len(sizes) - 1  # the last size no longer fits
+
+
+def _updates_by_accumulate(budget, m0, growth, n):
+    sizes = (round(min(m0 * growth**j, n)) for j in itertools.count())
+    return sum(1 for _ in itertools.takewhile(lambda total: total <= budget, itertools.accumulate(sizes)))
+
+
+FURTHER_MISTAKES = [
+    ("loglog_slope", "expected:", _slope_through_origin),
+    ("loglog_slope", "expected:", _mean_of_local_slopes),
+    ("loglog_slope", "expected:", lambda k, v: _scalar_or_array(  # log(k + 1) "to avoid log 0"
+        np.polyfit(np.log(np.asarray(k) + 1.0), np.log(v), 1)[0])),
+    # Sizes 12.5, 4.5, ...: the rounding of a half decides a count on the boundary budgets.
+    ("updates_within_budget", "This looks like minibatch sizes rounded up with ceil",
+     lambda b, m0, r, n: _sizes_until(b, m0, r, n, rounding=math.ceil)),
+    ("updates_within_budget", "This looks like minibatch sizes rounded half up, int(m + 0.5)",
+     lambda b, m0, r, n: _sizes_until(b, m0, r, n, rounding=lambda m: int(m + 0.5))),
+    ("updates_within_budget", "expected:", lambda b, m0, r, n: int(b // m0)),  # SGD's count
+    ("updates_within_budget", "expected:", lambda b, m0, r, n: (  # the geometric sum, solved for K
+        int(math.log(1 + b * (r - 1) / m0) // math.log(r)) if r != 1 else int(b // m0))),
+]
+
+FURTHER_CORRECT = [
+    ("loglog_slope", lambda k, v: _scalar_or_array(np.polyfit(np.log(k), np.log(v), 1)[0])),
+    ("loglog_slope", _slope_by_lstsq),
+    ("updates_within_budget", _updates_from_a_list),
+    ("updates_within_budget", _updates_by_accumulate),
+    ("updates_within_budget", lambda b, m0, r, n: _sizes_until(b, m0, r, n, rounding=lambda m: int(np.rint(m)))),
+]
+
+
+@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
+def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(mistake)
+
+
+@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
+                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
+def test_further_correct_versions_pass(exercise, version, capsys):
+    getattr(checks, exercise)(version)
+    assert capsys.readouterr().out.strip().endswith("checks passed.")

@@ -174,3 +174,103 @@ def test_a_wrong_answer_when_all_diverged_is_reported_with_the_call():
     assert "early_costs=array([nan, inf, nan])" in message
     assert 'expected: ValueError("... diverged ...")' in message
     assert "returned: 0.1" in message
+
+
+# --------------------------------------------------------------------------
+# Further mistakes (each named or failed) and further correct versions (each accepted)
+# --------------------------------------------------------------------------
+
+
+def _best_last_on_ties(lrs, costs):
+    clean = np.where(np.isfinite(costs), costs, np.inf)
+    if np.isinf(clean).all():
+        raise ValueError("every run diverged")
+    return float(lrs[len(clean) - 1 - int(np.argmin(clean[::-1]))])  # the larger rate on a tie
+
+
+def _best_smallest_finite(lrs, costs):
+    finite = np.isfinite(costs)
+    if not finite.any():
+        raise ValueError("every run diverged")
+    return float(lrs[finite][0])  # the first rate that did not diverge
+
+
+def _best_by_loop(lrs, costs):
+    best = None
+    for lr, cost in zip(lrs, costs):
+        if np.isfinite(cost) and (best is None or cost < best[0]):
+            best = (cost, lr)
+    if best is None:
+        raise ValueError("all runs diverged")
+    return float(best[1])
+
+
+def _best_by_nanargmin(lrs, costs):
+    clean = np.where(np.isfinite(costs), costs, np.nan)
+    if np.isnan(clean).all():
+        raise ValueError("every run diverged")
+    return float(lrs[np.nanargmin(clean)])
+
+
+def _rule_first_passing(lrs, costs, tolerance):
+    clean = np.where(np.isfinite(costs), costs, np.inf)
+    if np.isinf(clean).all():
+        raise ValueError("every run diverged")
+    favourite = int(np.argmin(clean))
+    passing = np.flatnonzero(clean <= tolerance * clean[favourite])
+    return float(lrs[passing[passing >= favourite][0]])  # the smallest passing rate, not the largest
+
+
+def _rule_nan_only(lrs, costs, tolerance):
+    favourite = int(np.nanargmin(costs))  # inf is kept, and nothing raises when all diverged
+    return float(lrs[np.flatnonzero(np.asarray(costs) <= tolerance * costs[favourite])[-1]])
+
+
+def _rule_downwards(lrs, costs, tolerance):
+    finite = [i for i in range(len(lrs)) if np.isfinite(costs[i])]
+    if not finite:
+        raise ValueError("every run diverged")
+    favourite = min(finite, key=lambda i: costs[i])
+    for i in range(len(lrs) - 1, favourite - 1, -1):
+        if np.isfinite(costs[i]) and costs[i] <= tolerance * costs[favourite]:
+            return float(lrs[i])
+
+
+def _rule_masks(lrs, costs, tolerance):
+    finite = np.isfinite(costs)
+    if not finite.any():
+        raise ValueError("no finite cost: every run diverged")
+    best = np.min(costs[finite])
+    at_or_above = np.arange(len(lrs)) >= np.flatnonzero(finite & (costs == best))[0]
+    passes = finite & (np.where(finite, costs, 0.0) <= tolerance * best) & at_or_above
+    return float(np.max(lrs[passes]))
+
+
+FURTHER_MISTAKES = [
+    ("best_learning_rate", "expected:", _best_last_on_ties),
+    ("best_learning_rate", "expected:", _best_smallest_finite),
+    ("best_learning_rate", "expected:", lambda lrs, c: float(lrs[np.argsort(c)[0]])),  # argsort keeps inf
+    ("practical_rule", "expected:", _rule_first_passing),
+    ("practical_rule", "raised", _rule_nan_only),
+]
+
+FURTHER_CORRECT = [
+    ("best_learning_rate", _best_by_loop),
+    ("best_learning_rate", _best_by_nanargmin),
+    ("practical_rule", _rule_downwards),
+    ("practical_rule", _rule_masks),
+]
+
+
+@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
+                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
+def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
+    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
+        getattr(checks, exercise)(mistake)
+
+
+@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
+                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
+def test_further_correct_versions_pass(exercise, version, capsys):
+    getattr(checks, exercise)(version)
+    assert capsys.readouterr().out.strip().endswith("checks passed.")

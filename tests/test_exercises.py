@@ -170,3 +170,40 @@ def test_nbgrader_validate_passes_the_solutions_and_fails_the_stubs(course):
     done = _nbgrader("validate", str(EXERCISES[0]), cwd=course)
     assert "NOTEBOOK FAILED VALIDATION" in done.stdout or "failed" in done.stdout.lower(), done.stdout
     assert "NotImplementedError" in done.stdout
+
+
+_HIDDEN = re.compile(r"^### BEGIN HIDDEN TESTS\n(.*?)^### END HIDDEN TESTS$", re.S | re.M)
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_every_check_has_a_hidden_test_independent_of_the_checker(path):
+    """A student can replace coursekit.checks in the kernel; the hidden test must still
+    compute the answer on its own: it calls the student's function, asserts, and never
+    names the checker."""
+    import ast
+
+    for cell in _checks(_load(path)):
+        source, grade_id = _source(cell), _meta(cell)["grade_id"]
+        blocks = _HIDDEN.findall(source)
+        assert len(blocks) == 1, f"{grade_id}: one ### BEGIN/END HIDDEN TESTS block, on lines of their own"
+        tree = ast.parse(blocks[0])
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        modules = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                   for a in n.names} | {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "checks" not in names and not any("checks" in m for m in modules), grade_id
+        assert any(isinstance(n, ast.Assert) for n in ast.walk(tree)), grade_id
+        student = grade_id.removeprefix("check_")
+        assert student in names, f"{grade_id}: the hidden test does not call {student}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_the_released_check_cell_is_the_source_without_its_hidden_test(path):
+    """What coursekit.grade --source compares a submission with: an untouched check cell
+    is not reported as edited."""
+    from coursekit.grade import _same_code, released_source
+
+    released = {_meta(c)["grade_id"]: _source(c) for c in _checks(_load(ROOT / "exercises" / path.name))}
+    for cell in _checks(_load(path)):
+        grade_id = _meta(cell)["grade_id"]
+        assert _same_code(released[grade_id], released_source(_source(cell))), grade_id
+        assert "HIDDEN" not in released[grade_id]

@@ -169,3 +169,131 @@ def test_cli_runs_as_a_module():
     payload = json.loads(out.stdout)
     assert payload["score"] == payload["max_score"] > 0
     assert out.stderr == ""
+
+
+# --------------------------------------------------------------------------
+# --source: the matching rule, and notebooks that try to fool the checks
+# --------------------------------------------------------------------------
+
+
+def test_source_without_a_matching_notebook_is_an_error(tmp_path, capsys):
+    """A submission whose file name has no source is not graded: exit 2, naming the file."""
+    renamed = tmp_path / "04_momentum_final.ipynb"
+    renamed.write_bytes((ROOT / "solutions" / "04_momentum.ipynb").read_bytes())
+    assert main([str(renamed), "--source", str(ROOT / "solutions")]) == 2
+    captured = capsys.readouterr()
+    assert f"no source notebook {ROOT / 'solutions' / renamed.name} for {renamed}" in captured.out
+    assert str(renamed) in captured.err and captured.err.startswith("error: ")
+    assert "passed" not in captured.out and "total" not in captured.out  # no marks claimed
+    assert main([str(renamed), "--source", str(ROOT / "solutions"), "--json"]) == 2
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["score"] == 0 and payload["notebooks"][0]["graded"] is False
+    assert payload["notebooks"][0]["cells"] == []
+
+
+def test_source_of_another_exercise_is_an_error(tmp_path, capsys):
+    """The right file name but none of the source's graded cells: not a version of that notebook."""
+    impostor = tmp_path / "04_momentum.ipynb"
+    impostor.write_bytes((ROOT / "solutions" / "01_sgd_and_learning_rate_decay.ipynb").read_bytes())
+    assert main([str(impostor), "--source", str(ROOT / "solutions")]) == 2
+    out = capsys.readouterr().out
+    assert "none of the graded cells of" in out and "check_momentum_step" in out and "passed" not in out
+
+
+def _graded_ids(notebook):
+    return [c.metadata["nbgrader"]["grade_id"] for c in notebook.cells
+            if c.metadata.get("nbgrader", {}).get("grade")]
+
+
+def test_source_counts_deleted_checks_and_uses_its_own_points(tmp_path):
+    """Deleting a check cell, or giving it 0 points or grade: false, does not shrink the maximum."""
+    notebook = nbformat.read(ROOT / "solutions" / "04_momentum.ipynb", as_version=4)
+    first, second, third = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade")
+                            and c.cell_type == "code"]
+    notebook.cells.remove(first)
+    second.metadata["nbgrader"]["points"] = 0
+    third.metadata["nbgrader"]["grade"] = False
+    path = tmp_path / "04_momentum.ipynb"
+    nbformat.write(notebook, path)
+    unprotected = grade_notebook(path)
+    assert unprotected.max_score == 0  # what the edits achieve without the source
+    result = grade_notebook(path, source=ROOT / "solutions")
+    cells = _by_id(result)
+    assert cells["check_momentum_step"].status == "missing" and cells["check_momentum_step"].points == 0
+    assert cells["check_terminal_velocity_steps"].points == 2 == cells["check_terminal_velocity_steps"].max_points
+    assert cells["check_optimal_heavy_ball"].points == 2
+    assert result.score == 4 and result.max_score == 7
+
+
+def test_untouched_check_cells_are_not_reported_as_edited(tmp_path):
+    """The hidden tests make the source's cell differ from the released one by design."""
+    result = grade_notebook(EXERCISES[3], source=ROOT / "solutions")
+    assert result.score == 0 and result.max_score == 7
+    for cell in result.cells:
+        if cell.kind == "auto":
+            assert "NotImplementedError" in cell.reason and "edited" not in cell.reason, cell
+
+
+# An answer cell of a tampering notebook: the model answer, made wrong, and the checker patched
+# three ways in the student's kernel (the module's functions, the name `checks`, numpy's
+# comparisons), so that every released check cell passes.
+_TAMPER = '''{model}
+
+_model_{name} = {name}
+
+
+def _wrong(value):
+    if isinstance(value, tuple):
+        return tuple(_wrong(v) for v in value)
+    if isinstance(value, (bool, np.bool_)):
+        return not value
+    if isinstance(value, (int, np.integer)):
+        return value + 1
+    return value * 1.5
+
+
+def {name}(*args, **kwargs):
+    return _wrong(_model_{name}(*args, **kwargs))
+
+
+import numpy.testing
+import coursekit.checks
+
+for _check in coursekit.checks.__all__:
+    setattr(coursekit.checks, _check, lambda *args, **kwargs: None)
+checks = type("Checks", (), {{"__getattr__": lambda self, name: lambda *args, **kwargs: None}})()
+np.allclose = np.isclose = lambda *args, **kwargs: True
+numpy.testing.assert_allclose = numpy.testing.assert_array_equal = lambda *args, **kwargs: None
+'''
+
+
+def _tampered(solution: Path, folder: Path) -> Path:
+    """The released version of ``solution`` with every answer replaced by a wrong one plus a checker patch."""
+    model = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nbformat.read(solution, as_version=4).cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    notebook = nbformat.read(ROOT / "exercises" / solution.name, as_version=4)
+    answers = 0
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and grade_id in model:
+            cell.source = _TAMPER.format(model=model[grade_id], name=grade_id)
+            answers += 1
+    assert answers >= 2, solution.name
+    path = folder / solution.name
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def test_tampering_notebooks_score_zero_with_the_source(solution, tmp_path):
+    """Every exercise: wrong answers with the checker patched score 0 once the hidden tests run,
+    while the released check cells alone give them full marks (so the patch did work)."""
+    path = _tampered(solution, tmp_path)
+    fooled = grade_notebook(path)
+    assert fooled.max_score > 0 and fooled.score == fooled.max_score, format_table([fooled])
+    result = grade_notebook(path, source=ROOT / "solutions")
+    assert result.max_score == fooled.max_score and result.score == 0, format_table([result])
+    for cell in result.cells:
+        if cell.kind == "auto":
+            assert cell.status == "failed" and "edited" not in cell.reason, cell
+            assert "a hidden test failed" in cell.reason, cell

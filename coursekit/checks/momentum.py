@@ -111,6 +111,12 @@ TERMINAL_MISTAKES = (
             "v_k = −εg (1 − α^k)/(1 − α) counts updates from k = 1 (v_0 = 0); return the first k "
             "that reaches the fraction, not the one after it.",
             lambda a, f: _log_ratio_rounded(1.0 - f, a) + 1),
+    Mistake("int(...) + 1 in place of ceil: one update too many when ln(1 − fraction)/ln α "
+            "is a whole number",
+            "int(x) + 1 equals ceil(x) except when x is an integer: with α = 0.5 and fraction = "
+            "0.75, 1 − 0.5² = 0.75 already reaches the fraction at k = 2. Round up with "
+            "math.ceil (or count k in a loop).",
+            lambda a, f: _log_ratio_rounded(1.0 - f, a, math.floor) + 1),
     Mistake("solving α^k = fraction",
             "the fraction of the terminal speed reached after k updates is 1 − α^k (eq. 8.17), so "
             "solve 1 − α^k ≥ fraction, i.e. α^k ≤ 1 − fraction.",
@@ -142,10 +148,16 @@ def terminal_velocity_steps(fn) -> None:
     c = Checker("terminal_velocity_steps", fn, ("momentum", "fraction"), TERMINAL_MISTAKES,
                 hint="1 − α^k ≥ fraction ⇔ k ≥ ln(1 − fraction)/ln α (both logarithms are negative); "
                      "return the smallest such integer k ≥ 1.")
-    # The lecture's three values first, then others; none lies within 1e-3 of an
-    # integer boundary, so a formula and a loop agree to the last digit.
+    # The lecture's three values first, then others that lie at least 1e-3 away from an
+    # integer boundary. Then cases exactly on a boundary, where ln(1 − fraction)/ln α is a
+    # whole number x and 1 − α^x = fraction holds exactly in floating point (α a power of
+    # 1/2 or 3/4): there ceil(x) = x is right, while int(x) + 1 = x + 1; and the case
+    # (0.5, 0.6) with x = 1.32, where round(x) = 1 falls short and ceil(x) = int(x) + 1 = 2.
+    # A formula and a loop agree on every case.
     cases = [(0.9, 0.99), (0.5, 0.99), (0.99, 0.99), (0.9, 0.9), (0.8, 0.999), (0.95, 0.63),
-             (0.999, 0.5), (0.9, 0.05), (0.3, 0.999999), (0.0, 0.9), (0.0, 0.5)]
+             (0.999, 0.5), (0.9, 0.05), (0.3, 0.999999), (0.0, 0.9), (0.0, 0.5),
+             (0.5, 0.6), (0.5, 0.75), (0.5, 0.875), (0.75, 0.4375), (0.25, 0.9375),
+             (0.5, 1 - 0.5**10), (0.5, 0.5)]
     for args in cases:
         c.case(args, _expected_terminal_steps(*args))
     c.passed()

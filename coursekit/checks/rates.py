@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -171,6 +172,14 @@ UPDATE_MISTAKES = (
             "a minibatch cannot hold more than the n training examples: m_k = "
             "min(m_0·r^(k−1), n).",
             lambda b, m0, r, n: _count(b, _grown(m0, r, n, cap=False))),
+    Mistake("minibatch sizes rounded up with ceil",
+            "round m_k to the nearest integer with round(...): math.ceil turns 12.5 into 13 and "
+            "10.125 into 11.",
+            lambda b, m0, r, n: _count(b, _grown(m0, r, n, rounding=math.ceil))),
+    Mistake("minibatch sizes rounded half up, int(m + 0.5)",
+            "round(...) rounds a size that ends in .5 to the even integer (12.5 becomes 12, "
+            "4.5 becomes 4), as the course's runner does; int(m + 0.5) rounds it up.",
+            lambda b, m0, r, n: _count(b, _grown(m0, r, n, rounding=lambda x: int(x + 0.5)))),
     Mistake("minibatch sizes that are not rounded",
             "an update uses a whole number of examples: round m_k to the nearest integer "
             "(round(...)) before adding it up.",
@@ -211,7 +220,22 @@ def updates_within_budget(fn) -> None:
         (5, 10, 1.1, 2000),              # the budget does not pay for one update
         (0, 10, 1.1, 2000),
         (5000, 3, 1.3, 500),
+        # SGD with budget/m_0 a whole number, a half and just above a half: a count taken as
+        # ceil(budget/m_0) − 1, round(budget/m_0) or budget/m_0 + 1 is wrong on one of them.
+        (300, 15, 1.0, 500), (310, 20, 1.0, 500), (207, 10, 1.0, 2000),
     ]
+    # Sizes 10, 12.5, 15.625, 19.53, ... and 3, 4.5, 6.75, 10.125, ... (exact in binary):
+    # round() (half to even), int(m + 0.5), ceil and int() give four different sequences.
+    # Budgets on each running total, where the last update exactly uses it up, one example
+    # below it, where it does not fit, and one above; the largest first, so that a wrong
+    # rounding passes some cases before it fails and the hint can tell the roundings apart.
+    # They go before the 10th case, (135, 10, 1.1, 2000), where ceil and no rounding fail alike.
+    boundary = []
+    for m0, growth, n in [(10, 1.25, 100), (3, 1.5, 400)]:
+        totals = itertools.accumulate(round(min(m0 * growth ** j, n)) for j in range(8))
+        for total in sorted(totals, reverse=True):
+            boundary += [(total + 1, m0, growth, n), (total, m0, growth, n), (total - 1, m0, growth, n)]
+    cases = cases[:9] + boundary + cases[9:]
     for args in cases:
         c.case(args, _expected_updates(*args))
     c.passed()
