@@ -9,6 +9,29 @@ import matplotlib.pyplot as plt
 import pytest
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """The system chromium, headless, driven by playwright: one per test process.
+
+    tests/browser/, tests/hub/ and tests/lite/ share it, each opening browser
+    contexts of its own: playwright's sync API refuses to start a second
+    driver while one runs in the process, and xdist may give one worker files
+    of several suites. Skips (or fails, with COURSE_REQUIRE_BROWSER=1) when
+    playwright or chromium is missing.
+    """
+    from tests.browser.harness import launch_browser, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = launch_browser(driver)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 @pytest.fixture
 def strict_and_leak_free():
     """Any warning fails the test; no figure (and no widget) outlives it."""

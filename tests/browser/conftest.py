@@ -8,20 +8,17 @@ instead when the environment variable ``COURSE_REQUIRE_BROWSER=1`` is set
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from .harness import (
-    REQUIRE_ENV,
     ROOT,
     LabServer,
     LecturePage,
     LecturePool,
-    browser_missing,
     explorer_cells,
-    launch_browser,
+    require_browser,
 )
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -29,16 +26,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 LECTURES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 #: A small notebook that tests/browser/test_harness.py writes into the server's copy.
 PROBE = "probe.ipynb"
-
-
-def require_browser() -> None:
-    """Skip (or, with COURSE_REQUIRE_BROWSER=1, fail) when no browser can be driven."""
-    reason = browser_missing()
-    if reason is None:
-        return
-    if os.environ.get(REQUIRE_ENV) == "1":
-        pytest.fail(f"{reason} ({REQUIRE_ENV}=1 is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -58,21 +45,11 @@ def lab_server():
 
 
 @pytest.fixture(scope="session")
-def browser_context(lab_server):
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_browser(playwright)
-        try:
-            # One context: the pages share the cache, so JupyterLab's scripts load once.
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            yield context
-            context.close()
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+def browser_context(lab_server, chromium):
+    # One context: the pages share the cache, so JupyterLab's scripts load once.
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
 
 
 @pytest.fixture(scope="session")

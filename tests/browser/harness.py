@@ -48,6 +48,7 @@ __all__ = [
     "browser_missing",
     "explorer_cells",
     "launch_browser",
+    "require_browser",
     "slug",
 ]
 
@@ -134,6 +135,18 @@ def browser_missing() -> str | None:
     if not missing:
         return None
     return "browser tests need " + " and ".join(missing)
+
+
+def require_browser() -> None:
+    """Skip (or, with COURSE_REQUIRE_BROWSER=1, fail) when no browser can be driven."""
+    import pytest  # only the tests call this; the benchmarks import the harness too
+
+    reason = browser_missing()
+    if reason is None:
+        return
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{reason} ({REQUIRE_ENV}=1 is set, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
 
 
 def _free_port() -> int:

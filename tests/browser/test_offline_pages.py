@@ -22,8 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import require_browser
-from .harness import ROOT, launch_browser
+from .harness import ROOT, require_browser
 
 _spec = importlib.util.spec_from_file_location("build_html", ROOT / "scripts" / "build_html.py")
 build_html = importlib.util.module_from_spec(_spec)
@@ -89,21 +88,6 @@ def site(tmp_path_factory):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def chromium(site):
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_browser(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture

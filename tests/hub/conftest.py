@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import REQUIRE_ENV, ROOT, browser_missing, launch_browser
+from tests.browser.harness import REQUIRE_ENV, ROOT, browser_missing
 
 from .hub import Hub, hub_missing
 
@@ -60,18 +60,8 @@ def hub():
 
 
 @pytest.fixture(scope="module")
-def browser(hub):
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = launch_browser(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+def browser(hub, chromium):
+    return chromium
 
 
 @pytest.fixture(scope="module")
