@@ -10,7 +10,11 @@ Four parts, one table:
              explorer does (update, render, PNG) and the same with a forced
              full draw (targets, as done: median ≤ 50 ms, p95 ≤ 100 ms);
   browser    (f) key press to new figure in JupyterLab in chromium, 10 moves
-             of one slider per lecture (target: median ≤ 1 s).
+             of one slider per lecture (target: median ≤ 1 s);
+  lite       (g) the JupyterLite site (Pyodide) in chromium, offline: cold kernel
+             load, run all per lecture, key press to new image for one control
+             per explorer, 10 moves (targets: median ≤ 300 ms, p95 ≤ 600 ms),
+             and the size of both sites (see benchmarks/lite.py).
 
   python -m benchmarks                       # everything (about 5 minutes)
   python -m benchmarks --only notebooks      # one part (or several: core,explorers)
@@ -31,7 +35,7 @@ import time
 
 import numpy as np
 
-PARTS = ("core", "notebooks", "explorers", "browser")
+PARTS = ("core", "notebooks", "explorers", "browser", "lite")
 LINE = 112
 
 
@@ -180,6 +184,35 @@ def run_browser(table: Table, moves: int, smoke: bool) -> None:
                                   else f"median {_over(1e3 * median, 1e3 * MEDIAN_SECONDS, 'ms')}"))
 
 
+def run_lite(table: Table, moves: int, smoke: bool) -> None:
+    from tests.browser.harness import browser_missing
+    from tests.lite.site import FILES, build_lite
+
+    from .lite import MEDIAN_MS, P95_MS, measure_lite
+
+    table.section(f"(g) JupyterLite in chromium, {moves} moves per explorer", ("median", "p95", "max"))
+    reason = browser_missing() or build_lite.missing_files(FILES)
+    if reason is not None:
+        table.row(f"(g) skipped: {reason[:90]}")
+        return
+    rows, sizes = measure_lite(["01_sgd_and_learning_rate_decay.ipynb"] if smoke else None, moves)
+    for mode, (size, count) in sizes.items():
+        table.row(f"(g) {mode} site: {count} files", (f"{size / 1e6:.1f} MB",))
+    for row in rows:
+        table.row(f"(g) {row.lecture[:2]} cold kernel ready / run all",
+                  (f"{row.load_seconds:.1f} s", f"{row.run_seconds:.1f} s"), "no error", not row.errors,
+                  f"(g) {row.lecture[:2]}: {row.errors[:1]}")
+        for timing in row.explorers:
+            seconds = np.where(np.isnan(timing.seconds), np.inf, timing.seconds)  # a lost move: infinitely slow
+            median, p95, worst = (1e3 * v for v in (np.median(seconds), np.percentile(seconds, 95), np.max(seconds)))
+            label = f"(g) {row.lecture[:2]} {timing.explorer}: {timing.control}"
+            parts = [f"median {_over(median, MEDIAN_MS, 'ms')}"] if median > MEDIAN_MS else []
+            parts += [f"p95 {_over(p95, P95_MS, 'ms')}"] if p95 > P95_MS else []
+            table.row(label, tuple(f"{v:.0f} ms" if np.isfinite(v) else "lost" for v in (median, p95, worst)),
+                      f"≤ {MEDIAN_MS:.0f} / {P95_MS:.0f} ms", not parts, f"{label}: " + "; ".join(parts))
+    table.note("cold: each lecture in a new browser context; the Pyodide CDN answered from local verified files.")
+
+
 # --------------------------------------------------------------------------
 
 
@@ -213,7 +246,7 @@ def main(argv=None) -> int:
     for name in ("repeat", "moves", "browser_moves"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
-    parts = [p for p in args.only if not (args.skip_browser and p == "browser")]
+    parts = [p for p in args.only if not (args.skip_browser and p in ("browser", "lite"))]
     repeat = min(args.repeat, 3) if args.smoke else args.repeat
     moves = min(args.moves, 3) if args.smoke else args.moves
     browser_moves = min(args.browser_moves, 3) if args.smoke else args.browser_moves
@@ -230,6 +263,8 @@ def main(argv=None) -> int:
         run_explorers(table, moves, args.smoke)
     if "browser" in parts:
         run_browser(table, browser_moves, args.smoke)
+    if "lite" in parts:
+        run_lite(table, browser_moves, args.smoke)
     print("-" * LINE)
     if args.smoke:
         print("Smoke run: the code runs; targets are not judged at these sizes.")

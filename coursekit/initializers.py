@@ -274,7 +274,8 @@ def marginal_output_bias(y, n_classes, *, sigmoid: bool = False) -> np.ndarray:
     sigmoid = check_bool("sigmoid", sigmoid)
     if sigmoid and n_classes != 2:
         raise ValueError(f"sigmoid=True needs n_classes == 2, got {n_classes}")
-    counts = np.bincount(y, minlength=n_classes)
+    # bincount takes platform-sized integers: int64 labels fail on 32-bit builds (Pyodide).
+    counts = np.bincount(y.astype(np.intp), minlength=n_classes)
     missing = np.flatnonzero(counts == 0)
     if missing.size:
         raise ValueError(

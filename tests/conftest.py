@@ -17,19 +17,23 @@ def chromium():
     contexts of its own: playwright's sync API refuses to start a second
     driver while one runs in the process, and xdist may give one worker files
     of several suites. Skips (or fails, with COURSE_REQUIRE_BROWSER=1) when
-    playwright or chromium is missing.
+    playwright or chromium is missing. The driver also routes the requests of
+    service workers, which JupyterLite's kernel needs (tests/lite/site.py).
     """
     from tests.browser.harness import launch_browser, require_browser
 
     require_browser()
-    from playwright.sync_api import sync_playwright
+    from tests.lite.site import start_playwright
 
-    with sync_playwright() as driver:
+    driver = start_playwright()
+    try:
         browser = launch_browser(driver)
         try:
             yield browser
         finally:
             browser.close()
+    finally:
+        driver.stop()
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_only_rejects_unknown_parts(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--only", "core,gpu"])
     assert exit_info.value.code == 2
-    assert "comma-separated subset of core,notebooks,explorers,browser, got 'core,gpu'" in capsys.readouterr().err
+    assert "comma-separated subset of core,notebooks,explorers,browser,lite, got 'core,gpu'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--moves", "0"])
     assert "--moves must be at least 1, got 0" in capsys.readouterr().err

@@ -248,6 +248,18 @@ def test_relu_bias_checkpoints():
     np.testing.assert_array_equal(result.dead_end, result.dead[-1])
     with pytest.raises(ValueError, match="checkpoints must be increasing"):
         ini.relu_bias(checkpoints=(6, 2))
+    assert (result.diverged_at == -1).all() and (result.dead >= 0).all()
+
+
+def test_relu_bias_reports_a_diverged_run_instead_of_failing():
+    stable = ini.relu_bias(hidden=(4, 4), checkpoints=(2, 30), seeds=2, lr=0.05)
+    result = ini.relu_bias(hidden=(16, 16), checkpoints=(2, 30), seeds=2, lr=10.0)
+    gone = result.diverged_at >= 0
+    assert gone.any() and not gone.all() and (stable.diverged_at == -1).all()
+    for c, k in enumerate(result.checkpoints):
+        lost = gone & (result.diverged_at <= k)
+        np.testing.assert_array_equal(result.dead[c] == -1, lost)
+        np.testing.assert_array_equal(np.isnan(result.loss[c]), lost)
 
 
 def test_symmetry_small_run_and_table_inputs():

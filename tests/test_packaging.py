@@ -167,7 +167,7 @@ def test_comparison_reports_a_drift(pyproject_edits, environment_edits, expected
     "pyproject_edits, environment_edits, message",
     [
         ([], [("  # core\n", "  - numpy>=1.20\n")], "listed twice"),
-        ([("[course,instructor,hub]", "[course,gpu]")], [], "bad self-reference"),
+        ([("[course,instructor,hub,lite]", "[course,gpu]")], [], "bad self-reference"),
         ([('"nbclient>=0.8",\n    "nbconvert', '"nbclient>=0.9",\n    "nbconvert')], [], "different bounds"),
     ],
 )
@@ -190,15 +190,16 @@ def test_core_and_extras_hold_what_the_course_tests_and_instructors_need(pyproje
         group: {canonicalize_name(r.name): r for r in map(Requirement, lines)}
         for group, lines in {"core": project["dependencies"], **project["optional-dependencies"]}.items()
     }
-    assert set(groups) == {"core", "course", "test", "instructor", "hub"}
+    assert set(groups) == {"core", "course", "test", "instructor", "hub", "lite"}
     assert set(groups["core"]) == {"numpy", "matplotlib"}
     assert set(groups["course"]) == {"jupyterlab", "ipywidgets", "ipympl", "nbclient"}
     assert {
         "pytest", "nbval", "hypothesis", "nbclient", "nbconvert", "playwright", "packaging", "pyyaml",
     } <= set(groups["test"])
     # The tests regenerate the student notebooks with nbgrader: test pulls in instructor,
-    # and tests/hub/ runs a class on JupyterHub: test pulls in hub.
-    assert groups["test"][canonicalize_name(project["name"])].extras == {"course", "instructor", "hub"}
+    # tests/hub/ runs a class on JupyterHub: test pulls in hub; tests/lite/ builds the
+    # in-browser site: test pulls in lite.
+    assert groups["test"][canonicalize_name(project["name"])].extras == {"course", "instructor", "hub", "lite"}
     assert "jupyterhub" in groups["hub"] and "jupyterhub" not in groups["instructor"]
     assert "nbgrader" in groups["instructor"]
     assert "nbgrader" not in groups["course"]

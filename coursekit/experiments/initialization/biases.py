@@ -38,7 +38,8 @@ def label_entropy(y, n_classes: int) -> float:
     """
     n_classes = check_int("n_classes", n_classes, low=2)
     y = np.asarray(y)
-    counts = np.bincount(y, minlength=n_classes)
+    # bincount takes platform-sized integers: int64 labels fail on 32-bit builds (Pyodide).
+    counts = np.bincount(y.astype(np.intp), minlength=n_classes)
     p = counts[counts > 0] / y.size
     return float(-(p * np.log(p)).sum())
 
@@ -64,7 +65,10 @@ class BiasResult:
     dead_start (B, seeds) at initialization; dead (C, B, seeds) and loss
     (C, B, seeds), the training cost, at each checkpoint; dead_end and
     final_loss are those of the last checkpoint; n_hidden the number of
-    hidden units; weight_init the scheme of the weights.
+    hidden units; weight_init the scheme of the weights; diverged_at
+    (B, seeds) the update at which a run diverged, −1 if it did not. A run
+    that diverged by a checkpoint has no network left to measure there: its
+    dead count is −1 and its cost NaN.
     """
 
     bias_values: np.ndarray
@@ -74,6 +78,7 @@ class BiasResult:
     dead_start: np.ndarray
     dead: np.ndarray
     loss: np.ndarray
+    diverged_at: np.ndarray
 
     @property
     def steps(self) -> int:
@@ -129,14 +134,23 @@ def relu_bias(
                  rng=np.random.default_rng(seed + 1), noise="common", record_every=every,
                  keep_path=True)
     rows = [int(np.flatnonzero(result.steps == k)[0]) for k in checkpoints]
+
+    def dead_at(row: int, k: int) -> np.ndarray:
+        # These runs sit near their stability edge: a run that diverges (seen on
+        # WebAssembly's numpy, whose products round differently) is NaN from then on.
+        gone = (result.diverged_at >= 0) & (result.diverged_at <= k)
+        theta = np.where(gone[..., None], 0.0, result.theta[row])
+        return np.where(gone, -1, _dead_counts(net, theta))
+
     return BiasResult(
         bias_values=bias_values.copy(),
         weight_init=str(weight_init),
         n_hidden=int(sum(net.hidden)),
         checkpoints=np.array(checkpoints),
         dead_start=_dead_counts(net, theta0),
-        dead=np.stack([_dead_counts(net, result.theta[r]) for r in rows]),
+        dead=np.stack([dead_at(r, k) for r, k in zip(rows, checkpoints)]),
         loss=result.loss[rows],
+        diverged_at=result.diverged_at.copy(),
     )
 
 
