@@ -17,6 +17,7 @@ from coursekit import checks
 from coursekit.analysis import loglog_slope
 from coursekit.checks import rates
 from tests.exercise_code import solution_namespace
+from tests.further_cases import further_case_tests
 
 NAME = "03_convergence_rates"
 
@@ -273,15 +274,5 @@ FURTHER_CORRECT = [
 ]
 
 
-@pytest.mark.parametrize("exercise, match, mistake", FURTHER_MISTAKES,
-                         ids=[f"{e}-{i}" for i, (e, _, _) in enumerate(FURTHER_MISTAKES)])
-def test_further_mistakes_are_named_or_failed(exercise, match, mistake):
-    with pytest.raises(checks.CheckFailed, match=re.escape(match)):
-        getattr(checks, exercise)(mistake)
-
-
-@pytest.mark.parametrize("exercise, version", FURTHER_CORRECT,
-                         ids=[f"{e}-{i}" for i, (e, _) in enumerate(FURTHER_CORRECT)])
-def test_further_correct_versions_pass(exercise, version, capsys):
-    getattr(checks, exercise)(version)
-    assert capsys.readouterr().out.strip().endswith("checks passed.")
+test_further_mistakes_are_named_or_failed, test_further_correct_versions_pass = \
+    further_case_tests(FURTHER_MISTAKES, FURTHER_CORRECT)
