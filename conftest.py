@@ -58,3 +58,26 @@ def pytest_collectstart(collector):
     extra = tuple(key for key in NBVAL_SKIP_COMPARE if key not in collector.skip_compare)
     collector.skip_compare = tuple(collector.skip_compare) + extra
 
+
+
+# The slowest files first (longest-processing-time order): xdist's loadfile
+# hands the files out in collection order (with --no-loadscope-reorder), and a
+# long file started late would end the run late. The rest keep their order.
+SLOWEST_FILES = (
+    "tests/lite/test_lectures.py",      # every lecture in the Pyodide kernel
+    "tests/browser/test_lectures.py",   # every lecture in JupyterLab
+    "tests/hub/test_class.py",          # a class on JupyterHub
+    "tests/test_nbgrader_cycle.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: index for index, name in enumerate(SLOWEST_FILES)}
+
+    def order(item):
+        try:
+            return rank.get(item.path.relative_to(config.rootpath).as_posix(), len(rank))
+        except ValueError:
+            return len(rank)
+
+    items.sort(key=order)   # stable
