@@ -801,12 +801,12 @@ def _sparse_entries(c: Checker) -> None:
         return c.diagnose(args, lambda mistaken: np.shape(mistaken) == draws[0].shape
                           and bool(np.allclose(np.asarray(mistaken, dtype=float), draws[0])))
 
-    # A binomial count of mean 1000 and standard deviation 22.4: 134 is six of them.
+    # A binomial count (mean 1000 and standard deviation 22.4 for 2000 draws, k/m = 1/2): 134 is six of them.
     counts = nonzero.sum(axis=0)
     i, j = np.unravel_index(np.argmax(np.abs(counts - _ENTRY_DRAWS * k / m)), counts.shape)
     c.count += 1
     if abs(counts[i, j] - _ENTRY_DRAWS * k / m) > 134:
-        c.fail(args, f"each entry non-zero with probability k/m = {k}/{m}: in {_ENTRY_DRAWS // 2} ± 134 "
+        c.fail(args, f"each entry non-zero with probability k/m = {k}/{m}: in {_ENTRY_DRAWS * k // m} ± 134 "
                      f"of {_ENTRY_DRAWS} draws ({seeds})",
                f"W[{i}, {j}] non-zero in {int(counts[i, j])}", diagnosis())
     limit = ks_limit(_ENTRY_DRAWS * k // m - 134, tests=m * n)
