@@ -48,6 +48,7 @@ __all__ = [
     "browser_missing",
     "explorer_cells",
     "launch_browser",
+    "require",
     "require_browser",
     "slug",
 ]
@@ -137,16 +138,20 @@ def browser_missing() -> str | None:
     return "browser tests need " + " and ".join(missing)
 
 
-def require_browser() -> None:
-    """Skip (or, with COURSE_REQUIRE_BROWSER=1, fail) when no browser can be driven."""
+def require(reason: str | None) -> None:
+    """Skip with ``reason`` (or, with COURSE_REQUIRE_BROWSER=1, fail); nothing when it is None."""
     import pytest  # only the tests call this; the benchmarks import the harness too
 
-    reason = browser_missing()
     if reason is None:
         return
     if os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{reason} ({REQUIRE_ENV}=1 is set, so this is a failure, not a skip)", pytrace=False)
     pytest.skip(reason)
+
+
+def require_browser() -> None:
+    """Skip (or, with COURSE_REQUIRE_BROWSER=1, fail) when no browser can be driven."""
+    require(browser_missing())
 
 
 def _free_port() -> int:

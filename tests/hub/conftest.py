@@ -9,12 +9,11 @@ Screenshots and the measured times go to ``test-artifacts/hub/``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import REQUIRE_ENV, ROOT, browser_missing
+from tests.browser.harness import ROOT, browser_missing, require
 
 from .hub import Hub, hub_missing
 
@@ -29,12 +28,7 @@ STUDENTS = ("alice", "bob")
 def require_hub() -> None:
     """Skip (or, with COURSE_REQUIRE_BROWSER=1, fail) when no hub or browser can run."""
     reasons = [reason for reason in (hub_missing(), browser_missing()) if reason]
-    if not reasons:
-        return
-    reason = "; ".join(reasons)
-    if os.environ.get(REQUIRE_ENV) == "1":
-        pytest.fail(f"{reason} ({REQUIRE_ENV}=1 is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
+    require("; ".join(reasons) or None)
 
 
 @pytest.fixture(scope="session")

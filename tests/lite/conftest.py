@@ -10,26 +10,16 @@ is set (as ``.ci/run`` does). Nothing is downloaded here. Screenshots go to
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import REQUIRE_ENV, ROOT, explorer_cells
+from tests.browser.harness import ROOT, explorer_cells, require
 
 from .site import FILES, LitePage, Network, SiteServer, build_lite
 
 ARTIFACTS = ROOT / "test-artifacts" / "lite"
 LECTURES = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-def require(reason: str | None) -> None:
-    """Skip with ``reason`` (or, with COURSE_REQUIRE_BROWSER=1, fail); nothing when it is None."""
-    if reason is None:
-        return
-    if os.environ.get(REQUIRE_ENV) == "1":
-        pytest.fail(f"{reason} ({REQUIRE_ENV}=1 is set, so this is a failure, not a skip)", pytrace=False)
-    pytest.skip(reason)
 
 
 def files_missing() -> str | None:

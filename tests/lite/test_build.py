@@ -11,9 +11,9 @@ import zipfile
 import pytest
 from packaging.requirements import Requirement
 
-from tests.browser.harness import ROOT
+from tests.browser.harness import ROOT, require
 
-from .conftest import files_missing, require
+from .conftest import files_missing
 from .site import FILES, build_lite
 
 
